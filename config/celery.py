@@ -1,0 +1,11 @@
+"""The Celery application. Tasks receive only IDs and are idempotent (see DEVELOPERS.md)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("approval")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

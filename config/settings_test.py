@@ -1,0 +1,15 @@
+"""Test settings: the base settings, with Celery eager and fast password hashing.
+
+PostgreSQL and Redis are used when the environment names them (DATABASE_URL, CACHE_URL,
+CELERY_BROKER_URL), exactly as in base settings.
+"""
+
+import os
+import tempfile
+
+from .settings import *  # noqa: F403
+
+CELERY_TASK_ALWAYS_EAGER = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="approval-test-media-")
+FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "test-field-encryption-key")
