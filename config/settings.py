@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "approvals.supervision",
     "approvals",
     "approvals.parallel",
+    "approvals.notifications",
+    "approvals.documents",
     "citizen_portal",
 ]
 
@@ -115,6 +117,10 @@ if CACHE_URL.startswith("redis"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "approval"}}
 
+# How often (seconds) a process checks whether another process changed the working-day calendar
+# (approvals/supervision/calendar.py); 0 = never (one-process deployments and the test suite).
+CALENDAR_VERSION_CHECK_SECONDS = float(env("CALENDAR_VERSION_CHECK_SECONDS", "1"))
+
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -147,6 +153,10 @@ STORAGES = {
 
 # Key for personal data encrypted at rest (ID numbers, phones, addresses). Must be set in production.
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", "")
+
+# Uploaded case materials: limits per file and per case (all stored versions), in bytes.
+MAX_UPLOAD_BYTES = int(env("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+MAX_CASE_UPLOAD_BYTES = int(env("MAX_CASE_UPLOAD_BYTES", str(200 * 1024 * 1024)))
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -182,6 +192,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# Notifications (approvals.notifications) and official documents (approvals.documents).
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@localhost")
+SMS_BACKEND = env("SMS_BACKEND", "approvals.notifications.sms.ConsoleSmsBackend")
+# Public address printed on documents for their verification page (/verify/<code>/).
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://localhost:8000")
 
 LOGGING = {
     "version": 1,

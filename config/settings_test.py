@@ -13,3 +13,11 @@ CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="approval-test-media-")
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "test-field-encryption-key")
+
+# One process: calendar edits invalidate the in-memory clock directly, so no periodic version
+# query can appear inside a test's query count.
+CALENDAR_VERSION_CHECK_SECONDS = 0
+
+# Assertions read the English msgids; the Chinese (zh-hans) catalogue, the product default, is
+# checked by tests/test_translations.py.
+LANGUAGE_CODE = "en"

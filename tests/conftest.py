@@ -16,3 +16,16 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The normal test database, plus the working-day calendar (every year the libraries
+    confirm) loaded once into the in-memory clock. ``migrate``/``flush`` also re-seed an empty
+    calendar (post_migrate), so transactional tests leave it in place for the next test."""
+    from approvals.supervision import calendar
+    from approvals.supervision.calendar_seed import seed_calendar
+
+    with django_db_blocker.unblock():
+        seed_calendar()
+        calendar.reload()

@@ -224,7 +224,13 @@ class ItemVersion(models.Model):
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 
-    def ensure_editable(self) -> None:
+    def ensure_editable(self, *, refresh: bool = False) -> None:
+        """Raise unless the version is a draft; ``refresh`` re-reads the stored status first, so that
+        a stale in-memory copy of a version published meanwhile cannot be used to change it."""
+        if refresh and self.pk:
+            stored = ItemVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored:
+                self.status = stored
         if not self.is_editable:
             raise ValidationError(
                 _("Version %(version)s of %(code)s is %(status)s and can no longer be changed; create a new version."),
@@ -242,7 +248,7 @@ class ItemVersion(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        self.ensure_editable()
+        self.ensure_editable(refresh=True)
         return super().delete(*args, **kwargs)
 
     # --- lifecycle (state only; rules live in services) ------------------------------------
@@ -282,11 +288,11 @@ class VersionChild(models.Model):
         return str(getattr(self, "name", None) or getattr(self, "law_name", None) or getattr(self, "question", None) or self.pk)
 
     def save(self, *args, **kwargs):
-        self.version.ensure_editable()
+        self.version.ensure_editable(refresh=True)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        self.version.ensure_editable()
+        self.version.ensure_editable(refresh=True)
         return super().delete(*args, **kwargs)
 
 

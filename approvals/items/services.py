@@ -69,18 +69,34 @@ def publish(version_id: int, *, effective_from: date | None = None) -> ItemVersi
         problems = publication_problems(version)
         previous = (
             ItemVersion.objects.select_for_update()
-            .filter(item=version.item, status=ItemVersion.Status.PUBLISHED)
-            .order_by("-effective_from")
+            .filter(item=version.item, status__in=[ItemVersion.Status.PUBLISHED, ItemVersion.Status.RETIRED])
+            .order_by("-effective_from", "-version")
             .first()
         )
-        if previous and previous.effective_from and effective_from <= previous.effective_from:
+        if (
+            previous
+            and previous.status == ItemVersion.Status.PUBLISHED
+            and previous.effective_from
+            and effective_from <= previous.effective_from
+        ):
             problems.append(
                 _("The effective date must be after %(date)s, when the current version took effect.")
                 % {"date": previous.effective_from.isoformat()}
             )
+        if (
+            previous
+            and previous.status == ItemVersion.Status.RETIRED
+            and previous.effective_to
+            and effective_from < previous.effective_to
+        ):
+            # Two versions in force on the same day would make "the version in force" ambiguous.
+            problems.append(
+                _("The effective date cannot be before %(date)s, when the retired version stops being in force.")
+                % {"date": previous.effective_to.isoformat()}
+            )
         if problems:
             raise ValidationError(problems, code="cannot_publish")
-        if previous:
+        if previous and previous.status == ItemVersion.Status.PUBLISHED:
             previous.supersede()
             previous.effective_to = effective_from
             previous.save(_lifecycle=True)

@@ -1,0 +1,405 @@
+"""The case API (``/api/v1/cases/``): thin views over ``approvals.services`` and ``selectors``.
+
+Each endpoint validates its input's shape, calls one service and renders. Errors of the engine
+map to HTTP as follows:
+
+- ``django.core.exceptions.ValidationError`` → 400, every problem listed (field → messages;
+  problems not tied to a field under ``non_field_errors``);
+- ``approvals.exceptions.Conflict`` (not possible in the case's current state) → 409;
+- ``Http404`` (the caller cannot see the case, or it does not exist) → 404;
+- ``PermissionDenied`` (the caller sees the case but may not act) → 403.
+
+Commands are one URL each, ``POST /api/v1/cases/{case_no}/{command}/`` (``COMMANDS`` below), with
+their own input serializer; an unknown command has no route (404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import django_filters
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from . import idempotency, selectors, services
+from .api_serializers import (
+    AcceptWithPledgeInput,
+    CaseCreateSerializer,
+    CaseDetailSerializer,
+    CaseMaterialSerializer,
+    CaseSummarySerializer,
+    DecideInput,
+    DeliverInput,
+    EmptyInput,
+    EndSpecialProcedureInput,
+    IssueLicenceInput,
+    MaterialUploadSerializer,
+    NotAcceptInput,
+    NoteInput,
+    RequestCorrectionInput,
+    RequestExtensionInput,
+    StartSpecialProcedureInput,
+    TerminateInput,
+    WithdrawInput,
+)
+from .exceptions import Conflict
+from .models import (
+    DECISION_CLOCK_STATES,
+    Case,
+    CorrectionNotice,
+    Extension,
+    Pledge,
+    SpecialProcedurePause,
+    State,
+)
+
+CASE_NO_REGEX = r"[0-9A-Za-z][0-9A-Za-z-]{0,31}"
+
+
+# --- error mapping ----------------------------------------------------------------------------
+
+
+class ConflictError(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("The case is not in a state that allows this command.")
+    default_code = "conflict"
+
+
+def api_exception(exc: Exception) -> Exception:
+    """The DRF exception for an error of the case engine (others are returned unchanged)."""
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            detail = {
+                (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
+                for field, messages in exc.message_dict.items()
+            }
+        else:
+            detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+        return DRFValidationError(detail)
+    if isinstance(exc, Conflict):
+        return ConflictError({"detail": str(exc), "state": exc.state, "command": exc.command})
+    return exc
+
+
+class EngineErrorsMixin:
+    def handle_exception(self, exc):
+        return super().handle_exception(api_exception(exc))
+
+
+# --- shared helpers ---------------------------------------------------------------------------
+
+
+def summary_queryset():
+    return Case.objects.select_related(
+        "item_version", "item_version__item", "item_version__department", "applicant__citizen_profile", "business"
+    )
+
+
+def summary(case: Case) -> dict:
+    """The case as answered by create and by every command (one query, fresh from the database)."""
+    return CaseSummarySerializer(summary_queryset().get(pk=case.pk)).data
+
+
+def case_id_of(case_no: str) -> int:
+    """The primary key for a case number; visibility is checked by the service (404 / 403)."""
+    pk = Case.objects.filter(case_no=case_no).values_list("pk", flat=True).first()
+    if pk is None:
+        raise Http404(_("No such case."))
+    return pk
+
+
+@dataclass(frozen=True)
+class DetailBundle:
+    detail: selectors.CaseDetail
+    pauses: list
+    extension: Extension | None
+    pledge: Pledge | None
+    notices: list
+
+    @property
+    def case(self) -> Case:
+        return self.detail.case
+
+
+def detail_bundle(case_no: str, user) -> DetailBundle:
+    """``selectors.case_detail`` plus the clock's records: a fixed number of queries."""
+    detail = selectors.case_detail(case_no, user)
+    case = detail.case
+    return DetailBundle(
+        detail=detail,
+        pauses=list(SpecialProcedurePause.objects.filter(case=case).order_by("start", "pk")),
+        extension=Extension.objects.filter(case=case).first(),
+        pledge=Pledge.objects.filter(case=case).first(),
+        notices=list(CorrectionNotice.objects.filter(case=case).order_by("issued_at", "pk")),
+    )
+
+
+CASE_NO_PARAM = OpenApiParameter(
+    "case_no", OpenApiTypes.STR, OpenApiParameter.PATH, description=gettext_lazy("Case number, e.g. 429901-2026-000123.")
+)
+IDEMPOTENCY_PARAM = OpenApiParameter(
+    idempotency.HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=gettext_lazy(
+        "Optional. The same key and body (same user) replay the first response without creating a second "
+        "case; the same key with another body is refused with 422."
+    ),
+)
+VALIDATION_400 = OpenApiResponse(
+    OpenApiTypes.OBJECT, description=gettext_lazy("Invalid input: field → messages; others under non_field_errors.")
+)
+FORBIDDEN_403 = OpenApiResponse(description=gettext_lazy("You can see the case but may not do this."))
+NOT_FOUND_404 = OpenApiResponse(description=gettext_lazy("No such case, or not one you may see."))
+CONFLICT_409 = OpenApiResponse(
+    inline_serializer(
+        "CaseConflict",
+        {"detail": serializers.CharField(), "state": serializers.CharField(), "command": serializers.CharField()},
+    ),
+    description=gettext_lazy("Not possible in the case's current state (someone may have moved it first)."),
+)
+
+
+# --- list, detail, create, upload -------------------------------------------------------------
+
+
+class CaseFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=State.choices, label=gettext_lazy("State"))
+    item = django_filters.CharFilter(field_name="item_version__item__code", label=gettext_lazy("Item code"))
+    department = django_filters.CharFilter(
+        field_name="item_version__department__code", label=gettext_lazy("Implementing department code")
+    )
+    due_before = django_filters.DateFilter(
+        method="filter_due_before",
+        label=gettext_lazy(
+            "Due on or before this date (YYYY-MM-DD): the intake due of submitted cases, the promised "
+            "decision due of accepted and in-review cases"
+        ),
+    )
+
+    class Meta:
+        model = Case
+        fields = ["state", "item", "department", "due_before"]
+
+    def filter_due_before(self, queryset, name, value):
+        return queryset.filter(
+            Q(state=State.SUBMITTED, intake_due__lte=value)
+            | Q(state__in=DECISION_CLOCK_STATES, decision_due_promised__lte=value)
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=gettext_lazy("Cases you may see"),
+        description=gettext_lazy("Your own cases, or for officers the cases of their desk; newest number first."),
+    ),
+    retrieve=extend_schema(
+        summary=gettext_lazy("One case with its clocks, materials, correction notice and timeline"),
+        parameters=[CASE_NO_PARAM],
+        responses={200: CaseDetailSerializer, 404: NOT_FOUND_404},
+    ),
+    create=extend_schema(
+        summary=gettext_lazy("File a case (a draft, or submitted at once)"),
+        parameters=[IDEMPOTENCY_PARAM],
+        request=CaseCreateSerializer,
+        responses={
+            201: CaseSummarySerializer,
+            400: VALIDATION_400,
+            403: OpenApiResponse(description=gettext_lazy("Only registered applicants file cases.")),
+            422: OpenApiResponse(description=gettext_lazy("Idempotency-Key reused with a different body.")),
+        },
+    ),
+)
+@extend_schema(tags=["cases"])
+class CaseViewSet(EngineErrorsMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = Case.objects.none()
+    serializer_class = CaseSummarySerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = CaseFilter
+    lookup_field = "case_no"
+    lookup_value_regex = CASE_NO_REGEX
+
+    def get_queryset(self):
+        return selectors.cases_for(self.request.user).select_related("applicant__citizen_profile")
+
+    def retrieve(self, request, case_no: str):
+        return Response(CaseDetailSerializer(detail_bundle(case_no, request.user)).data)
+
+    def create(self, request):
+        key = idempotency.key_from(request)
+        serializer = CaseCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+
+        def create_case():
+            case = services.create_case(
+                user=request.user,
+                item_code=data["item_code"],
+                fields=data["fields"],
+                business_id=data["business_id"],
+                channel=data["channel"],
+                submit=data["submit"],
+            )
+            return status.HTTP_201_CREATED, summary(case), case
+
+        if key is None:
+            code, body, _case = create_case()
+            replayed = False
+        else:
+            outcome = idempotency.run_once(request, key, create_case)
+            code, body, replayed = outcome.status, outcome.body, outcome.replayed
+        response = Response(body, status=code)
+        response["Location"] = request.build_absolute_uri(f"{request.path.rstrip('/')}/{body['case_no']}/")
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+    @extend_schema(
+        summary=gettext_lazy("Upload a file for one material"),
+        description=gettext_lazy(
+            "multipart/form-data with requirement_code and file. Allowed in a draft, for the materials a "
+            "correction notice lists, and for pledged materials."
+        ),
+        parameters=[CASE_NO_PARAM],
+        request={"multipart/form-data": MaterialUploadSerializer},
+        responses={
+            201: CaseMaterialSerializer, 400: VALIDATION_400, 403: FORBIDDEN_403, 404: NOT_FOUND_404, 409: CONFLICT_409,
+        },
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser], url_path="materials")
+    def materials(self, request, case_no: str):
+        serializer = MaterialUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        material = services.attach_material(
+            case_id_of(case_no),
+            user=request.user,
+            requirement_code=serializer.validated_data["requirement_code"],
+            upload=serializer.validated_data["file"],
+        )
+        return Response(CaseMaterialSerializer(material).data, status=status.HTTP_201_CREATED)
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Command:
+    path: str
+    input: type[serializers.Serializer]
+    call: Callable[[int, Any, dict], Case]
+    summary: str
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("submit", EmptyInput, lambda pk, u, d: services.submit(pk, user=u),
+            gettext_lazy("Submit a draft (the intake clock starts)")),
+    Command("resubmit", EmptyInput, lambda pk, u, d: services.resubmit(pk, user=u),
+            gettext_lazy("Resubmit after replacing every material the correction notice lists")),
+    Command("request-correction", RequestCorrectionInput,
+            lambda pk, u, d: services.request_correction(pk, officer=u, problems=d["problems"]),
+            gettext_lazy("Send the one correction notice of this intake (补正)")),
+    Command("accept", NoteInput, lambda pk, u, d: services.accept(pk, officer=u, note=d["note"]),
+            gettext_lazy("Accept (受理); the decision clocks start")),
+    Command("accept-with-pledge", AcceptWithPledgeInput,
+            lambda pk, u, d: services.accept_with_pledge(
+                pk, officer=u, pledged_material_codes=d["pledged_material_codes"], pledge_due=d["pledge_due"],
+                note=d["note"]),
+            gettext_lazy("Accept with pledged materials (容缺受理)")),
+    Command("not-accept", NotAcceptInput,
+            lambda pk, u, d: services.not_accept(
+                pk, officer=u, reasons=d["reasons"], remedies=d["remedies"], competent_organ=d["competent_organ"],
+                outside_competence=d["outside_competence"]),
+            gettext_lazy("Refuse at intake (不予受理) with reasons and remedies")),
+    Command("start-review", EmptyInput, lambda pk, u, d: services.start_review(pk, officer=u),
+            gettext_lazy("Take the accepted case into review")),
+    Command("start-special-procedure", StartSpecialProcedureInput,
+            lambda pk, u, d: services.start_special_procedure(
+                pk, officer=u, kind=d["kind"], start=d["start"], expected_days=d["expected_days"], reason=d["reason"]),
+            gettext_lazy("Start a special procedure the item declares (its days are not counted)")),
+    Command("end-special-procedure", EndSpecialProcedureInput,
+            lambda pk, u, d: services.end_special_procedure(pk, officer=u, end=d["end"]),
+            gettext_lazy("End the running special procedure")),
+    Command("request-extension", RequestExtensionInput,
+            lambda pk, u, d: services.request_extension(pk, officer=u, days=d["days"], reason=d["reason"]),
+            gettext_lazy("Ask for the one extension of the decision limit")),
+    Command("approve-extension", NoteInput, lambda pk, u, d: services.approve_extension(pk, head=u, note=d["note"]),
+            gettext_lazy("The department head approves the extension")),
+    Command("decide", DecideInput,
+            lambda pk, u, d: services.decide(
+                pk, officer=u, approve=d["approve"], reasons=d["reasons"], remedies=d["remedies"],
+                conditions=d["conditions"]),
+            gettext_lazy("Decide: approve, or refuse with reasons and remedies")),
+    Command("issue-licence", IssueLicenceInput,
+            lambda pk, u, d: services.issue_licence(pk, officer=u, licence_no=d["licence_no"]),
+            gettext_lazy("Issue the licence")),
+    Command("deliver", DeliverInput,
+            lambda pk, u, d: services.deliver(pk, officer=u, method=d["method"], tracking_no=d["tracking_no"]),
+            gettext_lazy("Deliver the licence (window, post, electronic)")),
+    Command("close", EmptyInput, lambda pk, u, d: services.close(pk, officer=u), gettext_lazy("Close the case")),
+    Command("withdraw", WithdrawInput, lambda pk, u, d: services.withdraw(pk, user=u, reason=d["reason"]),
+            gettext_lazy("The applicant withdraws an open case")),
+    Command("terminate", TerminateInput,
+            lambda pk, u, d: services.terminate(pk, officer=u, legal_reason=d["legal_reason"]),
+            gettext_lazy("Terminate the review for a stated legal reason (终止审查)")),
+)
+
+
+class CaseCommandView(EngineErrorsMixin, APIView):
+    """``POST /api/v1/cases/{case_no}/{command}/``; subclassed once per entry of ``COMMANDS``."""
+
+    permission_classes = [IsAuthenticated]
+    command: Command
+
+    def post(self, request, case_no: str):
+        serializer = self.command.input(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = self.command.call(case_id_of(case_no), request.user, serializer.validated_data)
+        return Response(summary(case))
+
+
+def _command_view(command: Command) -> type[CaseCommandView]:
+    name = "".join(part.capitalize() for part in command.path.split("-")) + "CommandView"
+    view = type(name, (CaseCommandView,), {"command": command, "__doc__": str(command.summary)})
+    return extend_schema_view(
+        post=extend_schema(
+            operation_id="v1_cases_" + command.path.replace("-", "_"),
+            summary=command.summary,
+            tags=["cases"],
+            parameters=[CASE_NO_PARAM],
+            request=None if command.input is EmptyInput else command.input,
+            responses={
+                200: CaseSummarySerializer,
+                400: VALIDATION_400,
+                403: FORBIDDEN_403,
+                404: NOT_FOUND_404,
+                409: CONFLICT_409,
+            },
+        )
+    )(view)
+
+
+COMMAND_VIEWS: dict[str, type[CaseCommandView]] = {c.path: _command_view(c) for c in COMMANDS}

@@ -1,0 +1,119 @@
+"""The one module that computes a case's deadlines (domain.md section 3).
+
+Every date is derived from the working-day calendar (``approvals.supervision.calendar``) and the
+case's own facts; services call ``refresh(case)`` after each change and store the result, so the
+stored dues always equal a recomputation (checked by the stateful test).
+
+- intake due: ``acceptance_limit_days`` working days after receipt (Art. 32), or after the day
+  the application became complete when a correction notice was answered;
+- decision dues: ``due_date(accepted_on, limit, pauses, extensions)`` for the promised and the
+  statutory limit (Art. 42); pauses are the special procedures (Art. 45, an open one counts up to
+  its expected end), the extension counts once approved (it moves both dues);
+- pledge due: set by the front desk, never after the promised decision due;
+- licence issue due: ``licence_issue_limit_days`` working days after the approval (Art. 44).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals.exceptions import coded
+from approvals.supervision import calendar
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+CLOCK_FIELDS = ("intake_due", "decision_due_promised", "decision_due_statutory", "pledge_due", "licence_issue_due")
+
+
+def now() -> dt.datetime:
+    """The current instant (tests replace this function to travel in time)."""
+    return timezone.now()
+
+
+def local_date(instant: dt.datetime) -> date:
+    """The calendar date of ``instant`` in Asia/Shanghai (how receipt dates are counted)."""
+    return timezone.localtime(instant, SHANGHAI).date()
+
+
+def today() -> date:
+    return local_date(now())
+
+
+def limits(version) -> tuple[int, int]:
+    """(promised, statutory) decision limits in working days; 45 statutory for joint handling."""
+    statutory = version.statutory_limit_days or (45 if version.is_joint else 20)
+    promised = version.promised_limit_days or statutory
+    return promised, statutory
+
+
+def expected_pause_end(start: date, expected_days: int) -> date:
+    """Last day of a pause of ``expected_days`` working days starting on ``start`` (inclusive)."""
+    return calendar.add_working_days(start - timedelta(days=1), expected_days)
+
+
+def pause_working_days(first: date, last: date) -> int:
+    """Working days inside the whole-day pause ``first … last`` (inclusive)."""
+    return calendar.working_days_between(first - timedelta(days=1), last)
+
+
+def _pauses(case) -> tuple[tuple[date, date], ...]:
+    return tuple(
+        (p.start, p.end or expected_pause_end(p.start, p.expected_days)) for p in case.pauses.all() if p.pauses_clock
+    )
+
+
+def _extensions(case) -> tuple[int, ...]:
+    from approvals.models import Extension
+
+    ext = Extension.objects.filter(case=case, approved_on__isnull=False).only("days").first()
+    return (ext.days,) if ext else ()
+
+
+def intake_start(case) -> date | None:
+    return case.complete_on or case.received_on
+
+
+def decision_dues_from(start: date, version) -> tuple[date, date]:
+    """(promised, statutory) due dates of a case accepted on ``start`` with no pause or extension."""
+    promised, statutory = limits(version)
+    return calendar.due_date(start, promised), calendar.due_date(start, statutory)
+
+
+def expected(case) -> dict[str, date | None]:
+    """The clock fields ``case`` should hold, recomputed from its facts."""
+    version = case.item_version
+    out: dict[str, date | None] = dict.fromkeys(CLOCK_FIELDS)
+    start = intake_start(case)
+    if start is not None:
+        out["intake_due"] = calendar.add_working_days(start, version.acceptance_limit_days)
+    if case.accepted_on is not None:
+        promised, statutory = limits(version)
+        pauses = _pauses(case)
+        extensions = _extensions(case)
+        out["decision_due_promised"] = calendar.due_date(case.accepted_on, promised, pauses=pauses, extensions=extensions)
+        out["decision_due_statutory"] = calendar.due_date(
+            case.accepted_on, statutory, pauses=pauses, extensions=extensions
+        )
+    pledge = getattr(case, "pledge", None) if case.pk else None
+    if pledge is not None:
+        out["pledge_due"] = pledge.due
+    if case.decision == "approved" and case.decided_on is not None:
+        out["licence_issue_due"] = calendar.add_working_days(case.decided_on, version.licence_issue_limit_days)
+    return out
+
+
+def refresh(case) -> None:
+    """Recompute and set every clock field on ``case`` (the caller saves)."""
+    try:
+        values = expected(case)
+    except calendar.CalendarNotConfirmed as exc:
+        raise ValidationError(
+            coded({"calendar": _("The working-day calendar is not confirmed that far ahead: %(error)s") % {"error": exc}}, "calendar_not_confirmed")
+        ) from exc
+    for name, value in values.items():
+        setattr(case, name, value)

@@ -1,0 +1,98 @@
+"""Idempotency-Key for case creation (``POST /api/v1/cases/``).
+
+A client that may retry (a lost response, a double click) sends an ``Idempotency-Key`` header.
+For one user and one key:
+
+- the first request runs and, when it succeeds, its status and body are stored with the case;
+- the same key with the same request (same fingerprint: sha256 of the method, the path and a
+  canonical JSON of the body) replays the stored status and body, creating nothing;
+- the same key with another request is refused (422).
+
+Race safety: the record row is inserted *in the same transaction* as the case. A concurrent
+request with the same key blocks on the unique index (user, key) until the first commits, then
+gets ``IntegrityError``, reads the committed record and replays it. A request that fails (400,
+403, 409 …) rolls its record back with everything else, so the key can be used again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import status
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.settings import api_settings
+from rest_framework.utils.encoders import JSONEncoder
+
+from .models import Case, IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = IdempotencyRecord._meta.get_field("key").max_length
+
+
+class KeyReused(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = gettext_lazy("This Idempotency-Key was already used for a different request.")
+    default_code = "idempotency_key_reused"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    body: dict
+    case: Case | None
+    replayed: bool = False
+
+
+def canonical_json(data) -> str:
+    """Keys sorted, no insignificant whitespace, non-ASCII kept: equal bodies give equal text."""
+    return json.dumps(data, cls=JSONEncoder, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def fingerprint(method: str, path: str, data) -> str:
+    return hashlib.sha256(f"{method.upper()} {path}\n{canonical_json(data)}".encode()).hexdigest()
+
+
+def key_from(request) -> str | None:
+    """The header's value, or None when absent; a 400 when it is empty or too long."""
+    key = request.headers.get(HEADER)
+    if key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise ValidationError(
+            {api_settings.NON_FIELD_ERRORS_KEY: [_("Idempotency-Key must be 1 to %(max)s characters.") % {"max": MAX_KEY_LENGTH}]}
+        )
+    return key
+
+
+def _replay(record: IdempotencyRecord, print_: str) -> Outcome:
+    if record.fingerprint != print_:
+        raise KeyReused()
+    return Outcome(status=record.response_status, body=record.response_body, case=None, replayed=True)
+
+
+def run_once(request, key: str, action: Callable[[], tuple[int, dict, Case]]) -> Outcome:
+    """Run ``action`` (returns status, JSON-ready body, case) at most once for (user, key)."""
+    print_ = fingerprint(request.method, request.path, request.data)
+    user = request.user
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(user=user, key=key, fingerprint=print_)
+        except IntegrityError:
+            # Another request holds (or held) the key: its transaction has committed by now.
+            record = IdempotencyRecord.objects.select_for_update().get(user=user, key=key)
+            return _replay(record, print_)
+        status_code, body, case = action()
+        body = json.loads(canonical_json(body))
+        record.case = case
+        record.response_status = status_code
+        record.response_body = body
+        record.save(update_fields=["case", "response_status", "response_body"])
+    return Outcome(status=status_code, body=body, case=case)

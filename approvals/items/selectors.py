@@ -1,0 +1,76 @@
+"""Catalog reads shared by the public API, pages and the admin.
+
+Each function decides its own ``select_related`` / ``prefetch_related`` so that the number of
+queries does not depend on how many items or child rows there are (pinned by tests).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
+
+from .models import CoDepartment, Department, Item, ItemVersion
+
+# Child rows shown on an item's public page, in display order (VersionChild.Meta.ordering).
+DETAIL_PREFETCHES = (
+    "legal_bases",
+    "materials",
+    Prefetch("co_departments", queryset=CoDepartment.objects.select_related("department")),
+    "special_procedures",
+    "fees",
+    "faqs",
+    "form_fields",
+)
+
+
+def departments() -> QuerySet[Department]:
+    """Every department, with its parent in the same query."""
+    return Department.objects.select_related("parent").order_by("code")
+
+
+def items_in_force(on: date | None = None) -> QuerySet[ItemVersion]:
+    """The version in force on ``on`` (default: today in Asia/Shanghai) of every item, one row each."""
+    return (
+        ItemVersion.objects.in_force(on or timezone.localdate())
+        .select_related("item", "department")
+        .order_by("item__code")
+    )
+
+
+def item_version_in_force(code: str, on: date | None = None) -> ItemVersion | None:
+    """The version of item ``code`` in force on ``on``, with every public child row prefetched."""
+    return (
+        ItemVersion.objects.in_force(on or timezone.localdate())
+        .filter(item__code=code)
+        .select_related("item", "department")
+        .prefetch_related(*DETAIL_PREFETCHES)
+        .order_by("-version")
+        .first()
+    )
+
+
+def item_versions(code: str, *, include_drafts: bool = False) -> QuerySet[ItemVersion]:
+    """The versions of item ``code``, newest first; drafts are not public."""
+    qs = ItemVersion.objects.filter(item__code=code).order_by("-version")
+    if not include_drafts:
+        qs = qs.exclude(status=ItemVersion.Status.DRAFT)
+    return qs
+
+
+def items_with_current_version(on: date | None = None) -> QuerySet[Item]:
+    """Items annotated with their version in force (name, number, status) and their latest version.
+
+    Used by the admin change list: one query whatever the number of items.
+    """
+    on = on or timezone.localdate()
+    in_force = ItemVersion.objects.in_force(on).filter(item=OuterRef("pk")).order_by("-version")
+    latest = ItemVersion.objects.filter(item=OuterRef("pk")).order_by("-version")
+    return Item.objects.annotate(
+        current_name=Subquery(in_force.values("name")[:1]),
+        current_version=Subquery(in_force.values("version")[:1]),
+        current_status=Subquery(in_force.values("status")[:1]),
+        latest_version=Subquery(latest.values("version")[:1]),
+        latest_status=Subquery(latest.values("status")[:1]),
+    )

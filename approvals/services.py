@@ -1,0 +1,870 @@
+"""Case commands: one function each (domain.md section 4).
+
+Every command: one transaction; lock the case (SELECT … FOR UPDATE); check the user may act
+(``permissions.ensure_can``: 404 if they cannot see it, 403 if they may not act); check the state
+(``Conflict`` otherwise, so a second concurrent command finds the new state and fails); validate
+the input (``ValidationError`` listing every problem); fire the django-fsm transition; recompute
+the dates with ``clock.refresh``; save; write one ``TransitionLog`` row; queue side effects on
+commit with IDs only.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Sum
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from accounts.models import BusinessAgent
+from approvals.items.models import ItemVersion, MaterialRequirement
+from approvals.supervision import calendar
+
+from . import clock, files
+from .exceptions import Conflict, coded
+from .forms_validation import clean_fields, missing_required
+from .models import (
+    PLEDGE_STATES,
+    Case,
+    CaseMaterial,
+    CaseNumberSequence,
+    CorrectionNotice,
+    Extension,
+    Pledge,
+    SpecialProcedurePause,
+    State,
+    TransitionLog,
+)
+from .permissions import ensure_can
+
+VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
+VERIFICATION_LENGTH = 10
+
+#: Suggested remedies text for every refusal (Art. 38 and 《行政复议法》《行政诉讼法》).
+STANDARD_REMEDIES = (
+    "如不服本决定，可自收到本决定之日起六十日内依法申请行政复议（《中华人民共和国行政复议法》），"
+    "或者在六个月内依法向人民法院提起行政诉讼（《中华人民共和国行政诉讼法》）。"
+)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _lock(case_id: int) -> Case:
+    try:
+        return (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("item_version", "item_version__item", "item_version__department")
+            .get(pk=case_id)
+        )
+    except Case.DoesNotExist:
+        raise Http404(_("No such case.")) from None
+
+
+def _require(case: Case, method: str, command: str | None = None) -> None:
+    """Raise ``Conflict`` unless the FSM transition ``method`` is possible from the current state."""
+    if not can_proceed(getattr(case, method)):
+        raise Conflict(
+            _("The case is %(state)s; %(command)s is not possible now.")
+            % {"state": case.get_state_display(), "command": command or method},
+            state=case.state,
+            command=command or method,
+        )
+
+
+def _fire(case: Case, method: str) -> str:
+    """Fire the FSM transition; returns the state it left."""
+    before = case.state
+    getattr(case, method)()
+    return before
+
+
+def _log(case: Case, from_state: str, command: str, actor, *, reason: str = "", details: dict | None = None):
+    entry = TransitionLog.objects.create(
+        case=case,
+        from_state=from_state,
+        to_state=case.state,
+        command=command,
+        actor=actor,
+        at=clock.now(),
+        reason=reason,
+        round=case.round,
+        details=details or {},
+    )
+    _notify_on_commit([(case.pk, entry.pk)])
+    return entry
+
+
+def _notify_on_commit(pairs: list[tuple[int, int]]) -> None:
+    from .tasks import notify_case_changed
+
+    def send():
+        for case_id, log_id in pairs:
+            notify_case_changed.delay(case_id, log_id)
+
+    if pairs:
+        transaction.on_commit(send)
+
+
+def _required_text(value: str, field: str, errors: dict, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        errors.setdefault(field, []).append(message)
+    return value
+
+
+def _check_remedies(remedies: str, errors: dict) -> str:
+    """A refusal states the rights to reconsideration (复议) and litigation (诉讼) with their limits."""
+    remedies = _required_text(
+        remedies, "remedies", errors, _("State the applicant's rights to reconsideration and litigation.")
+    )
+    if remedies:
+        lowered = remedies.lower()
+        if not (("复议" in remedies or "reconsideration" in lowered) and ("诉讼" in remedies or "litigation" in lowered)):
+            errors.setdefault("remedies", []).append(
+                _("The remedies must name both administrative reconsideration (复议) and litigation (诉讼).")
+            )
+    return remedies
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _current_codes(case: Case) -> set[str]:
+    return set(CaseMaterial.objects.filter(case=case, is_current=True).values_list("requirement_code", flat=True))
+
+
+def _open_notice(case: Case) -> CorrectionNotice | None:
+    return CorrectionNotice.objects.filter(case=case, round=case.round, completed_on__isnull=True).first()
+
+
+def _pledge(case: Case) -> Pledge | None:
+    return Pledge.objects.filter(case=case).first()
+
+
+def _new_verification_code() -> str:
+    return "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(VERIFICATION_LENGTH))
+
+
+def allocate_case_no(region_code: str, year: int) -> str:
+    """Next number for region+year, e.g. 429901-2026-000123 (the counter row is locked)."""
+    seq, _created = CaseNumberSequence.objects.select_for_update().get_or_create(region_code=region_code, year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"{region_code}-{year}-{seq.last:06d}"
+
+
+# --- applicant commands -----------------------------------------------------------------------
+
+
+def create_case(
+    *,
+    user,
+    item_code: str,
+    fields: dict,
+    business_id: int | None = None,
+    channel: str = Case.Channel.ONLINE,
+    submit: bool = False,
+    on: date | None = None,
+) -> Case:
+    """A draft case pinned to the item version in force ``on`` (default today); ``submit`` files it."""
+    if not hasattr(user, "citizen_profile"):
+        raise PermissionDenied(_("Only a registered applicant may file a case."))
+    on = on or clock.today()
+    errors: dict[str, list[str]] = {}
+    version = (
+        ItemVersion.objects.in_force(on)
+        .filter(item__code=item_code)
+        .select_related("department", "item")
+        .first()
+    )
+    if version is None:
+        raise ValidationError(coded({"item_code": _("No item with this code is in force.")}, "no_item"))
+    if channel not in Case.Channel.values:
+        errors["channel"] = [_("Unknown channel.")]
+    elif channel == Case.Channel.ONLINE and not version.channel_online:
+        errors["channel"] = [_("This item cannot be applied for online.")]
+    elif channel == Case.Channel.WINDOW and not version.channel_window:
+        errors["channel"] = [_("This item cannot be applied for at the window.")]
+    agent = None
+    if business_id is not None:
+        agent = (
+            BusinessAgent.objects.select_related("business")
+            .filter(user=user, business_id=business_id, active=True)
+            .first()
+        )
+        if agent is None or (agent.authorised_until is not None and agent.authorised_until < on):
+            errors["business_id"] = [_("You are not an active agent of this business.")]
+            agent = None
+        elif version.target == ItemVersion.Target.CITIZEN:
+            errors["business_id"] = [_("This item is for individuals only.")]
+    elif version.target == ItemVersion.Target.BUSINESS:
+        errors["business_id"] = [_("This item is for businesses: choose the business you act for.")]
+    try:
+        cleaned = clean_fields(list(version.form_fields.all()), fields or {})
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        cleaned = {}
+    _raise(errors)
+    with transaction.atomic():
+        case = Case.objects.create(
+            case_no=allocate_case_no(version.department.region_code, on.year),
+            verification_code=_new_verification_code(),
+            item_version=version,
+            applicant=user,
+            business=agent.business if agent else None,
+            agent=agent,
+            fields=cleaned,
+            channel=channel,
+        )
+        if submit:
+            case = globals()["submit"](case.pk, user=user)
+    return case
+
+
+def attach_material(case_id: int, *, user, requirement_code: str, upload) -> CaseMaterial:
+    """Upload a file for a material of the pinned version; earlier files stay in the history.
+
+    Allowed in a draft (any material), while a correction notice is open (only the listed
+    materials) and while a pledge is open (only the pledged materials).
+    """
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can(user, "attach_material", case)
+        supplied_for = ""
+        pledge = None
+        if case.state == State.DRAFT:
+            allowed = None
+        elif case.state == State.CORRECTION_REQUESTED:
+            notice = _open_notice(case)
+            allowed = set(notice.material_codes) if notice else set()
+            supplied_for = "correction"
+        elif case.state in PLEDGE_STATES and (pledge := _pledge(case)) and pledge.fulfilled_at is None:
+            allowed = set(pledge.material_codes)
+            supplied_for = "pledge"
+        else:
+            raise Conflict(
+                _("The case is %(state)s; materials cannot be changed now.") % {"state": case.get_state_display()},
+                state=case.state,
+                command="attach_material",
+            )
+        codes = set(MaterialRequirement.objects.filter(version=case.item_version).values_list("code", flat=True))
+        if requirement_code not in codes:
+            raise ValidationError({"requirement_code": _("This item has no material %(code)s.") % {"code": requirement_code}})
+        if allowed is not None and requirement_code not in allowed:
+            raise ValidationError(
+                coded({"requirement_code": _("Only the materials listed in the notice may be supplied now; %(code)s is not listed.")
+                 % {"code": requirement_code}}, "not_listed")
+            )
+        stored = CaseMaterial.objects.filter(case=case).aggregate(total=Sum("size"))["total"] or 0
+        checked = files.check_upload(upload, case_id=case.pk, stored_bytes=stored)
+        name = default_storage.save(checked.storage_name, upload)
+        try:
+            CaseMaterial.objects.filter(case=case, requirement_code=requirement_code, is_current=True).update(
+                is_current=False
+            )
+            material = CaseMaterial.objects.create(
+                case=case,
+                requirement_code=requirement_code,
+                file=name,
+                original_name=(getattr(upload, "name", "") or "")[:255],
+                sha256=checked.sha256,
+                size=checked.size,
+                content_type=checked.content_type,
+                uploaded_at=clock.now(),
+                uploaded_by=user,
+                round=case.round,
+                supplied_for=supplied_for,
+            )
+            if pledge is not None:
+                supplied = set(
+                    CaseMaterial.objects.filter(case=case, is_current=True, supplied_for="pledge").values_list(
+                        "requirement_code", flat=True
+                    )
+                )
+                if supplied >= set(pledge.material_codes):
+                    pledge.fulfilled_at = clock.now()
+                    pledge.save(update_fields=["fulfilled_at"])
+        except Exception:
+            default_storage.delete(name)
+            raise
+    return material
+
+
+def _missing_for_submission(case: Case) -> dict[str, list[str]]:
+    version = case.item_version
+    missing = missing_required(list(version.form_fields.all()), case.fields)
+    present = _current_codes(case)
+    for req in version.materials.all():
+        if req.is_required and req.code not in present:
+            missing[f"materials.{req.code}"] = [_("%(name)s is missing.") % {"name": req.name}]
+    return missing
+
+
+def submit(case_id: int, *, user) -> Case:
+    """Draft → submitted; the intake clock starts on the receipt date (Asia/Shanghai)."""
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can(user, "submit", case)
+        _require(case, "submit")
+        _raise(_missing_for_submission(case))
+        before = _fire(case, "submit")
+        case.received_at = clock.now()
+        case.received_on = clock.local_date(case.received_at)
+        clock.refresh(case)
+        case.save()
+        _log(case, before, "submit", user, details={"intake_due": case.intake_due.isoformat()})
+    return case
+
+
+def resubmit(case_id: int, *, user) -> Case:
+    """Correction requested → submitted once every listed material is replaced; that day the
+    application is complete (and a new intake period runs from it)."""
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can(user, "resubmit", case)
+        _require(case, "resubmit")
+        notice = _open_notice(case)
+        replaced = set(
+            CaseMaterial.objects.filter(
+                case=case, is_current=True, supplied_for="correction", round=case.round
+            ).values_list("requirement_code", flat=True)
+        )
+        errors = {
+            f"materials.{code}": [_("Material %(code)s listed in the correction notice is not replaced yet.") % {"code": code}]
+            for code in (notice.material_codes if notice else [])
+            if code not in replaced
+        }
+        _raise(errors)
+        before = _fire(case, "resubmit")
+        case.complete_on = clock.today()
+        if notice:
+            notice.completed_on = case.complete_on
+            notice.save(update_fields=["completed_on"])
+        clock.refresh(case)
+        case.save()
+        _log(case, before, "resubmit", user, details={"complete_on": case.complete_on.isoformat()})
+    return case
+
+
+def withdraw(case_id: int, *, user, reason: str = "") -> Case:
+    """The applicant withdraws an open case."""
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can(user, "withdraw", case)
+        _require(case, "withdraw")
+        before = _fire(case, "withdraw")
+        case.closed_at = clock.now()
+        case.save()
+        _log(case, before, "withdraw", user, reason=reason)
+    return case
+
+
+# --- intake (front desk) ----------------------------------------------------------------------
+
+
+def request_correction(case_id: int, *, officer, problems: list[dict]) -> Case:
+    """补正: ONE notice per intake listing every problem (material code, reason, expected)."""
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can(officer, "request_correction", case)
+        _require(case, "request_correction")
+        if CorrectionNotice.objects.filter(case=case, round=case.round).exists():
+            raise ValidationError(
+                coded({"problems": _("A correction notice was already sent at this intake; a second one is not allowed.")}, "second_notice")
+            )
+        codes = set(case.item_version.materials.values_list("code", flat=True))
+        errors: dict[str, list[str]] = {}
+        cleaned: list[dict] = []
+        if not problems:
+            errors["problems"] = [_("List every missing or defective material.")]
+        seen: set[str] = set()
+        for i, problem in enumerate(problems or []):
+            problem = problem if isinstance(problem, dict) else {}
+            code = str(problem.get("material_code", "")).strip()
+            key = f"problems.{i}"
+            if code not in codes:
+                errors.setdefault(key, []).append(_("%(code)s is not a material of this item.") % {"code": code})
+            elif code in seen:
+                errors.setdefault(key, []).append(_("%(code)s is listed twice.") % {"code": code})
+            seen.add(code)
+            reason = _required_text(str(problem.get("reason", "")), key, errors, _("Give the reason."))
+            expected = _required_text(str(problem.get("expected", "")), key, errors, _("Say what is expected."))
+            cleaned.append({"material_code": code, "reason": reason, "expected": expected})
+        _raise(errors)
+        notice = CorrectionNotice.objects.create(
+            case=case, round=case.round, issued_on=clock.today(), issued_at=clock.now(), officer=officer, problems=cleaned
+        )
+        before = _fire(case, "request_correction")
+        case.save()
+        _log(case, before, "request_correction", officer, details={"notice_id": notice.pk, "problems": cleaned})
+    return case
+
+
+def _acceptance_date(case: Case) -> date:
+    """Accepted on the day of the decision, or the day the application became complete."""
+    return case.complete_on or clock.today()
+
+
+def accept(case_id: int, *, officer, note: str = "") -> Case:
+    """Submitted → accepted; the decision clocks start on the acceptance date."""
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can(officer, "accept", case)
+        _require(case, "accept")
+        before = _fire(case, "accept")
+        case.accepted_on = _acceptance_date(case)
+        clock.refresh(case)
+        case.save()
+        _log(case, before, "accept", officer, reason=note, details={"accepted_on": case.accepted_on.isoformat()})
+    return case
+
+
+def accept_with_pledge(
+    case_id: int, *, officer, pledged_material_codes: list[str], pledge_due: date, note: str = ""
+) -> Case:
+    """容缺受理: accepted while pledgeable materials that are missing (or were listed as defective)
+    are supplied later, by ``pledge_due`` (no later than the promised decision due).
+    Not offered to applicants with a bad-credit flag."""
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can(officer, "accept_with_pledge", case)
+        _require(case, "accept_with_pledge")
+        profile = getattr(case.applicant, "citizen_profile", None)
+        if (profile is not None and profile.bad_credit) or (case.business is not None and case.business.bad_credit):
+            raise ValidationError(
+                coded({"pledge": _("Acceptance with pledge is not offered to applicants with a bad-credit flag.")}, "bad_credit")
+            )
+        errors: dict[str, list[str]] = {}
+        codes = list(dict.fromkeys(str(c) for c in (pledged_material_codes or [])))
+        if not codes:
+            errors["pledged_material_codes"] = [_("Name the pledged materials.")]
+        pledgeable = set(
+            case.item_version.materials.filter(necessity=MaterialRequirement.Necessity.PLEDGEABLE).values_list(
+                "code", flat=True
+            )
+        )
+        present = _current_codes(case)
+        listed = {code for n in CorrectionNotice.objects.filter(case=case) for code in n.material_codes}
+        for code in codes:
+            if code not in pledgeable:
+                errors.setdefault("pledged_material_codes", []).append(
+                    _("%(code)s may not be pledged.") % {"code": code}
+                )
+            elif code in present and code not in listed:
+                errors.setdefault("pledged_material_codes", []).append(
+                    _("%(code)s was supplied and not found defective; nothing to pledge.") % {"code": code}
+                )
+        _raise(errors)
+        before = _fire(case, "accept_with_pledge")
+        case.accepted_on = _acceptance_date(case)
+        clock.refresh(case)
+        if not isinstance(pledge_due, date) or pledge_due < clock.today():
+            errors["pledge_due"] = [_("The pledge deadline must be a date from today on.")]
+        elif pledge_due > case.decision_due_promised:
+            errors["pledge_due"] = [
+                _("The pledge deadline may not be after the promised decision date %(due)s.")
+                % {"due": case.decision_due_promised.isoformat()}
+            ]
+        _raise(errors)
+        Pledge.objects.create(case=case, material_codes=codes, due=pledge_due, pledged_at=clock.now(), officer=officer)
+        clock.refresh(case)
+        case.save()
+        _log(
+            case, before, "accept_with_pledge", officer, reason=note,
+            details={"accepted_on": case.accepted_on.isoformat(), "pledged": codes, "pledge_due": pledge_due.isoformat()},
+        )
+    return case
+
+
+def not_accept(
+    case_id: int,
+    *,
+    officer,
+    reasons: str,
+    remedies: str,
+    competent_organ: str = "",
+    outside_competence: bool = False,
+) -> Case:
+    """不予受理: written reasons and remedies; outside the organ's competence, name the competent organ."""
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can(officer, "not_accept", case)
+        _require(case, "not_accept")
+        errors: dict[str, list[str]] = {}
+        reasons = _required_text(reasons, "reasons", errors, _("State the reasons."))
+        remedies = _check_remedies(remedies, errors)
+        competent_organ = (competent_organ or "").strip()
+        if outside_competence and not competent_organ:
+            errors["competent_organ"] = [_("Name the competent organ the applicant should turn to.")]
+        _raise(errors)
+        before = _fire(case, "not_accept")
+        case.reasons, case.remedies, case.competent_organ = reasons, remedies, competent_organ
+        case.decided_at = clock.now()
+        case.save()
+        _log(
+            case, before, "not_accept", officer, reason=reasons,
+            details={"outside_competence": bool(outside_competence), "competent_organ": competent_organ},
+        )
+    return case
+
+
+# --- review (department) ----------------------------------------------------------------------
+
+
+def start_review(case_id: int, *, officer) -> Case:
+    """Accepted (with or without pledge) → in review. Not automatic: the department takes the case."""
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can(officer, "start_review", case)
+        _require(case, "start_review")
+        before = _fire(case, "start_review")
+        case.save()
+        _log(case, before, "start_review", officer)
+    return case
+
+
+def start_special_procedure(
+    case_id: int, *, officer, kind: str, start: date, expected_days: int, reason: str
+) -> Case:
+    """Art. 45: a procedure the item declares; its working days do not count (decision dues move)."""
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can(officer, "start_special_procedure", case)
+        _require(case, "start_special_procedure")
+        errors: dict[str, list[str]] = {}
+        declared = case.item_version.special_procedures.filter(kind=kind).first()
+        if declared is None:
+            errors["kind"] = [_("This item does not provide for this special procedure.")]
+        elif not isinstance(expected_days, int) or not 1 <= expected_days <= declared.max_working_days:
+            errors["expected_days"] = [
+                _("Expected duration: 1 to %(max)s working days.") % {"max": declared.max_working_days}
+            ]
+        reason = _required_text(reason, "reason", errors, _("Tell the applicant what is happening."))
+        if not isinstance(start, date) or start < case.accepted_on or start > clock.today():
+            errors["start"] = [_("The start date must lie between acceptance and today.")]
+        if SpecialProcedurePause.objects.filter(case=case, end__isnull=True).exists():
+            errors["kind"] = [_("A special procedure is already running; end it first.")]
+        _raise(errors)
+        pause = SpecialProcedurePause.objects.create(
+            case=case, kind=kind, start=start, expected_days=expected_days, reason=reason, started_by=officer,
+            pauses_clock=not declared.counted_in_limit,
+        )
+        before = _fire(case, "start_special_procedure")
+        clock.refresh(case)
+        case.save()
+        _log(
+            case, before, "start_special_procedure", officer, reason=reason,
+            details={
+                "pause_id": pause.pk, "kind": kind, "start": start.isoformat(), "expected_days": expected_days,
+                "expected_end": clock.expected_pause_end(start, expected_days).isoformat(),
+                "decision_due_statutory": case.decision_due_statutory.isoformat(),
+            },
+        )
+    return case
+
+
+def end_special_procedure(case_id: int, *, officer, end: date) -> Case:
+    """The running special procedure ends on ``end`` (inclusive); the dues are recomputed."""
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can(officer, "end_special_procedure", case)
+        _require(case, "end_special_procedure")
+        pause = SpecialProcedurePause.objects.filter(case=case, end__isnull=True).first()
+        if pause is None:
+            raise Conflict(_("No special procedure is running."), state=case.state, command="end_special_procedure")
+        if not isinstance(end, date) or end < pause.start or end > clock.today():
+            raise ValidationError({"end": _("The end date must lie between the start and today.")})
+        pause.end = end
+        pause.save(update_fields=["end"])
+        before = _fire(case, "end_special_procedure")
+        clock.refresh(case)
+        case.save()
+        _log(
+            case, before, "end_special_procedure", officer,
+            details={
+                "pause_id": pause.pk, "kind": pause.kind, "start": pause.start.isoformat(), "end": end.isoformat(),
+                "working_days": clock.pause_working_days(pause.start, end) if pause.pauses_clock else 0,
+                "decision_due_statutory": case.decision_due_statutory.isoformat(),
+            },
+        )
+    return case
+
+
+def request_extension(case_id: int, *, officer, days: int, reason: str) -> Case:
+    """Ask for the one extension (Art. 42), before the original statutory due date."""
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can(officer, "request_extension", case)
+        _require(case, "request_extension")
+        version = case.item_version
+        errors: dict[str, list[str]] = {}
+        if not version.extension_allowed:
+            raise ValidationError(coded({"days": _("This item allows no extension.")}, "no_extension"))
+        if Extension.objects.filter(case=case).exists():
+            raise ValidationError(coded({"days": _("The time limit can be extended only once.")}, "second_extension"))
+        if clock.today() > case.decision_due_statutory:
+            raise ValidationError(
+                coded({"days": _("An extension must be decided before the due date %(due)s.")
+                 % {"due": case.decision_due_statutory.isoformat()}}, "too_late")
+            )
+        if not isinstance(days, int) or not 1 <= days <= version.extension_days:
+            errors["days"] = [_("An extension of 1 to %(max)s working days.") % {"max": version.extension_days}]
+        reason = _required_text(reason, "reason", errors, _("Give the reasons for the extension."))
+        _raise(errors)
+        Extension.objects.create(case=case, days=days, reason=reason, requested_by=officer, requested_on=clock.today())
+        before = _fire(case, "request_extension")
+        case.save()
+        _log(case, before, "request_extension", officer, reason=reason, details={"days": days})
+    return case
+
+
+def approve_extension(case_id: int, *, head, note: str = "") -> Case:
+    """The department head approves the pending extension, before the original due date."""
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can(head, "approve_extension", case)
+        _require(case, "approve_extension")
+        extension = Extension.objects.filter(case=case).first()
+        if extension is None:
+            raise ValidationError(coded({"extension": _("No extension was requested.")}, "no_request"))
+        if extension.approved_on is not None:
+            raise ValidationError(coded({"extension": _("The extension is already approved.")}, "already_approved"))
+        if clock.today() > case.decision_due_statutory:
+            raise ValidationError(
+                coded({"extension": _("Too late: the original due date %(due)s has passed.")
+                 % {"due": case.decision_due_statutory.isoformat()}}, "too_late")
+            )
+        old_due = case.decision_due_statutory
+        extension.approved_by, extension.approved_on, extension.note = head, clock.today(), note
+        extension.save(update_fields=["approved_by", "approved_on", "note"])
+        before = _fire(case, "approve_extension")
+        clock.refresh(case)
+        case.save()
+        _log(
+            case, before, "approve_extension", head, reason=extension.reason,
+            details={"days": extension.days, "old_due": old_due.isoformat(), "new_due": case.decision_due_statutory.isoformat()},
+        )
+    return case
+
+
+def decide(
+    case_id: int, *, officer, approve: bool, reasons: str = "", remedies: str = "", conditions: str = ""
+) -> Case:
+    """准予 / 不予行政许可决定 (Art. 38). A refusal needs reasons and remedies."""
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can(officer, "decide", case)
+        method = "approve" if approve else "refuse"
+        _require(case, method, "decide")
+        errors: dict[str, list[str]] = {}
+        if approve:
+            pledge = _pledge(case)
+            if pledge is not None and pledge.fulfilled_at is None:
+                errors["pledge"] = [_("The pledged materials have not been supplied yet.")]
+        else:
+            reasons = _required_text(reasons, "reasons", errors, _("A refusal states its reasons."))
+            remedies = _check_remedies(remedies, errors)
+        if SpecialProcedurePause.objects.filter(case=case, end__isnull=True).exists():
+            errors["special_procedure"] = [_("End the running special procedure first.")]
+        _raise(errors)
+        before = _fire(case, method)
+        case.decision = Case.Decision.APPROVED if approve else Case.Decision.REFUSED
+        case.decided_at = clock.now()
+        case.decided_on = clock.today()
+        case.reasons, case.remedies, case.conditions = (reasons or "").strip(), (remedies or "").strip(), conditions
+        clock.refresh(case)
+        case.save()
+        details = {"approve": bool(approve), "decided_on": case.decided_on.isoformat()}
+        if case.decision_due_statutory and case.decided_on > case.decision_due_statutory:
+            details["violation"] = "decided_after_statutory_due"
+        _log(case, before, "decide", officer, reason=case.reasons, details=details)
+    return case
+
+
+def issue_licence(case_id: int, *, officer, licence_no: str = "") -> Case:
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can(officer, "issue_licence", case)
+        _require(case, "issue_licence")
+        before = _fire(case, "issue_licence")
+        case.licence_no = (licence_no or "").strip() or f"XK{case.case_no}"
+        case.issued_at = clock.now()
+        case.save()
+        _log(case, before, "issue_licence", officer, details={"licence_no": case.licence_no})
+    return case
+
+
+def deliver(case_id: int, *, officer, method: str, tracking_no: str = "") -> Case:
+    """Hand over the licence: at the window, by post (tracking number required) or electronically."""
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can(officer, "deliver", case)
+        _require(case, "deliver")
+        tracking_no = (tracking_no or "").strip()
+        if method not in Case.DeliveryMethod.values:
+            raise ValidationError({"method": _("Choose window, post or electronic.")})
+        if method == Case.DeliveryMethod.POST and not tracking_no:
+            raise ValidationError({"tracking_no": _("A postal delivery needs its tracking number.")})
+        before = _fire(case, "deliver")
+        case.delivery_method, case.tracking_no, case.delivered_at = method, tracking_no, clock.now()
+        case.save()
+        _log(case, before, "deliver", officer, details={"method": method, "tracking_no": tracking_no})
+    return case
+
+
+def close(case_id: int, *, officer) -> Case:
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can(officer, "close", case)
+        _require(case, "close")
+        before = _fire(case, "close")
+        case.closed_at = clock.now()
+        case.save()
+        _log(case, before, "close", officer)
+    return case
+
+
+def terminate(case_id: int, *, officer, legal_reason: str) -> Case:
+    """终止审查 for a stated legal reason."""
+    with transaction.atomic():
+        case = _lock(case_id)
+        ensure_can(officer, "terminate", case)
+        _require(case, "terminate")
+        errors: dict[str, list[str]] = {}
+        legal_reason = _required_text(legal_reason, "legal_reason", errors, _("State the legal reason."))
+        _raise(errors)
+        before = _fire(case, "terminate")
+        case.closed_at = clock.now()
+        case.save()
+        _log(case, before, "terminate", officer, reason=legal_reason)
+    return case
+
+
+# --- periodic sweep ---------------------------------------------------------------------------
+
+
+def sweep_intake_deadlines(today: date | None = None) -> dict[str, int]:
+    """Deemed acceptance (Art. 32) and missed pledges, set-based.
+
+    1. Every ``submitted`` case whose intake due date has passed is accepted as of the day it was
+       received (or became complete): one locking SELECT of (id, start, version) tuples, the
+       decision dues computed vectorised with ``calendar.add_working_days_many`` (no pause or
+       extension can exist before acceptance, so ``due_date`` reduces to it), one UPDATE per
+       distinct (start, dues) group — a handful, not one per case — with the state in the WHERE
+       clause, and one bulk INSERT of log rows flagged ``{"violation": "deemed_acceptance"}``.
+    2. Every case with an unfulfilled pledge past its deadline is terminated, with notice.
+
+    The candidate rows are locked with ``SKIP LOCKED``: a second sweep running at the same time
+    skips them, and once the first commits their state no longer matches; so two sweeps never
+    transition (or log) a case twice.
+    """
+    today = today or clock.today()
+    result = {"deemed_accepted": 0, "pledges_expired": 0, "skipped": 0}
+    with transaction.atomic():
+        result.update(_deem_accepted(today))
+    with transaction.atomic():
+        result["pledges_expired"] = _expire_pledges(today)
+    return result
+
+
+def _deem_accepted(today: date) -> dict[str, int]:
+    rows = list(
+        Case.objects.select_for_update(skip_locked=True)
+        .filter(state=State.SUBMITTED, intake_due__lt=today)
+        .order_by("pk")
+        .values_list("pk", "received_on", "complete_on", "item_version_id", "round", "intake_due")
+    )
+    if not rows:
+        return {"deemed_accepted": 0, "skipped": 0}
+    versions = ItemVersion.objects.in_bulk({r[3] for r in rows})
+    starts = [r[2] or r[1] for r in rows]
+    limits = [clock.limits(versions[r[3]]) for r in rows]
+    skipped = 0
+    try:
+        promised = calendar.add_working_days_many(starts, [p for p, _s in limits])
+        statutory = calendar.add_working_days_many(starts, [s for _p, s in limits])
+        dues = list(zip(promised.tolist(), statutory.tolist(), strict=True))
+    except calendar.CalendarNotConfirmed:
+        # Fall back row by row only to find which ones cannot be computed; those stay submitted.
+        dues = []
+        for start, (p, s) in zip(starts, limits, strict=True):
+            try:
+                dues.append((calendar.add_working_days(start, p), calendar.add_working_days(start, s)))
+            except calendar.CalendarNotConfirmed:
+                dues.append(None)
+                skipped += 1
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for row, start, due in zip(rows, starts, dues, strict=True):
+        if due is not None:
+            groups[(start, *due)].append(row[0])
+    done: set[int] = set()
+    for (start, promised_due, statutory_due), ids in groups.items():
+        Case.objects.filter(pk__in=ids, state=State.SUBMITTED).update(
+            state=State.ACCEPTED,
+            accepted_on=start,
+            deemed_accepted=True,
+            decision_due_promised=promised_due,
+            decision_due_statutory=statutory_due,
+        )
+        done.update(ids)
+    at = clock.now()
+    logs = TransitionLog.objects.bulk_create(
+        [
+            TransitionLog(
+                case_id=pk,
+                from_state=State.SUBMITTED,
+                to_state=State.ACCEPTED,
+                command="deem_accepted",
+                actor=None,
+                at=at,
+                reason="",
+                round=rnd,
+                details={"violation": "deemed_acceptance", "intake_due": due.isoformat(), "accepted_on": start.isoformat()},
+            )
+            for (pk, _r, _c, _v, rnd, due), start in zip(rows, starts, strict=True)
+            if pk in done
+        ]
+    )
+    _notify_on_commit([(entry.case_id, entry.pk) for entry in logs if entry.pk])
+    return {"deemed_accepted": len(done), "skipped": skipped}
+
+
+def _expire_pledges(today: date) -> int:
+    rows = list(
+        Case.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(state__in=PLEDGE_STATES, pledge__fulfilled_at__isnull=True, pledge__due__lt=today)
+        .order_by("pk")
+        .values_list("pk", "state", "round", "pledge__material_codes", "pledge__due")
+    )
+    if not rows:
+        return 0
+    ids = [r[0] for r in rows]
+    now = clock.now()
+    Case.objects.filter(pk__in=ids, state__in=PLEDGE_STATES).update(state=State.TERMINATED, closed_at=now)
+    logs = TransitionLog.objects.bulk_create(
+        [
+            TransitionLog(
+                case_id=pk,
+                from_state=state,
+                to_state=State.TERMINATED,
+                command="expire_pledge",
+                actor=None,
+                at=now,
+                reason=_("The pledged materials were not supplied by %(due)s.") % {"due": due.isoformat()},
+                round=rnd,
+                details={"reason": "pledge_missed", "pledged": codes, "pledge_due": due.isoformat(), "notice": True},
+            )
+            for pk, state, rnd, codes, due in rows
+        ]
+    )
+    _notify_on_commit([(entry.case_id, entry.pk) for entry in logs if entry.pk])
+    return len(ids)

@@ -1,0 +1,91 @@
+"""Idempotency-Key on ``POST /api/v1/cases/``: a retried request files one case, not two."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from approvals.models import Case, IdempotencyRecord
+from tests import factories
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def body(world, **kw) -> dict:
+    return {"item_code": world.item_code, "fields": {"shop_name": "老王面馆", "area": "35.5"}, **kw}
+
+
+def post(user, data, key=None):
+    headers = {"Idempotency-Key": key} if key is not None else {}
+    return api(user).post("/api/v1/cases/", data, format="json", headers=headers)
+
+
+def test_same_key_and_body_replays_the_same_case(world):
+    first = post(world.applicant, body(world), key="k-1")
+    assert first.status_code == 201
+    # Same body with its keys in another order: the canonical JSON is the same.
+    again = post(world.applicant, {"fields": {"area": "35.5", "shop_name": "老王面馆"}, "item_code": world.item_code},
+                 key="k-1")
+    assert again.status_code == 201
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert Case.objects.count() == 1
+    record = IdempotencyRecord.objects.get()
+    assert record.case.case_no == first.json()["case_no"]
+    assert record.response_status == 201
+
+
+def test_same_key_with_another_body_is_422(world):
+    assert post(world.applicant, body(world), key="k-2").status_code == 201
+    response = post(world.applicant, body(world, fields={"shop_name": "另一家", "area": "12"}), key="k-2")
+    assert response.status_code == 422
+    assert response.json()["detail"]
+    assert Case.objects.count() == 1
+
+
+def test_keys_belong_to_one_user(world):
+    other = factories.citizen()
+    a = post(world.applicant, body(world), key="shared")
+    b = post(other, body(world), key="shared")
+    assert a.status_code == b.status_code == 201
+    assert a.json()["case_no"] != b.json()["case_no"]
+    assert Case.objects.count() == 2
+    assert IdempotencyRecord.objects.count() == 2
+
+
+def test_without_a_key_every_post_files_a_case(world):
+    assert post(world.applicant, body(world)).status_code == 201
+    assert post(world.applicant, body(world)).status_code == 201
+    assert Case.objects.count() == 2
+    assert not IdempotencyRecord.objects.exists()
+
+
+def test_a_failed_request_does_not_use_up_the_key(world):
+    response = post(world.applicant, body(world, fields={"shop_name": "x", "area": "-3"}), key="k-3")
+    assert response.status_code == 400
+    assert not IdempotencyRecord.objects.exists()
+    response = post(world.applicant, body(world), key="k-3")
+    assert response.status_code == 201
+    assert Case.objects.count() == 1
+
+
+def test_a_submit_at_once_is_replayed_not_submitted_twice(world):
+    version = factories.item_version(dept=world.dept, materials=(("M09", "optional"),))
+    data = {"item_code": version.item.code, "fields": {"shop_name": "面馆", "area": "10"}, "submit": True}
+    first = post(world.applicant, data, key="k-4")
+    again = post(world.applicant, data, key="k-4")
+    assert first.status_code == again.status_code == 201
+    assert again.json()["state"] == "submitted"
+    assert Case.objects.get().log.filter(command="submit").count() == 1
+
+
+@pytest.mark.parametrize("key", ["", " ", "x" * 101])
+def test_an_empty_or_overlong_key_is_400(world, key):
+    response = post(world.applicant, body(world), key=key)
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
+    assert not Case.objects.exists()
