@@ -15,6 +15,7 @@ throwaway SQLite database under var/; stored PDFs go to a temporary directory un
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import shutil
 import sys
@@ -29,6 +30,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 (ROOT / "var").mkdir(exist_ok=True)
 MEDIA = tempfile.mkdtemp(prefix="bench-pdf-media-", dir=ROOT / "var")
 os.environ["MEDIA_ROOT"] = MEDIA
+atexit.register(shutil.rmtree, MEDIA, ignore_errors=True)
 THROWAWAY_DB = None
 if not os.environ.get("DATABASE_URL"):
     THROWAWAY_DB = ROOT / "var" / "bench_pdf_render.sqlite3"
@@ -113,7 +115,6 @@ def main() -> None:
         DocumentNumberSequence.objects.filter(organ_abbr=dept.short_name).delete()
         dept.delete()
         django.db.connections.close_all()
-        shutil.rmtree(MEDIA, ignore_errors=True)
         if THROWAWAY_DB:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{THROWAWAY_DB}{suffix}").unlink(missing_ok=True)

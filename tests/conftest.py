@@ -29,3 +29,48 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         seed_calendar()
         calendar.reload()
+
+
+@pytest.fixture(scope="session")
+def _chromium():
+    """One headless Debian Chromium for the session (Playwright drives it; no browser download).
+
+    Playwright's sync API keeps an event loop running in the test thread, which Django would take
+    for an async context; the test code itself stays synchronous, so that check is switched off.
+    """
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_chromium):
+    """A fresh browser context (desktop size, Chinese) and page; use with ``live_server``."""
+    from tests.browser import DESKTOP
+
+    context = _chromium.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(_chromium):
+    """A 375 px wide phone-sized page."""
+    from tests.browser import PHONE
+
+    context = _chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
