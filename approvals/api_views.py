@@ -50,6 +50,7 @@ from .api_serializers import (
     CaseCreateSerializer,
     CaseDetailSerializer,
     CaseMaterialSerializer,
+    CaseStateSerializer,
     CaseSummarySerializer,
     DecideInput,
     DeliverInput,
@@ -112,15 +113,36 @@ class EngineErrorsMixin:
 # --- shared helpers ---------------------------------------------------------------------------
 
 
-def summary_queryset():
-    return Case.objects.select_related(
-        "item_version", "item_version__item", "item_version__department", "applicant__citizen_profile", "business"
-    )
+_DATETIME = serializers.DateTimeField()
+_DATE = serializers.DateField()
+_DATE_FIELDS = (
+    "received_on", "intake_due", "accepted_on", "decision_due_promised", "decision_due_statutory", "pledge_due",
+    "licence_issue_due", "decided_on",
+)
 
 
-def summary(case: Case) -> dict:
-    """The case as answered by create and by every command (one query, fresh from the database)."""
-    return CaseSummarySerializer(summary_queryset().get(pk=case.pk)).data
+def state_of(case: Case) -> dict:
+    """The answer to create and to every command (``CaseStateSerializer``'s shape), from the case
+    the service returned. Built by hand because it is on every write's path: a ModelSerializer
+    instance costs more than the rest of the view (equality is pinned by a test)."""
+    version = case.item_version
+    data = {
+        "case_no": case.case_no,
+        "state": case.state,
+        "state_display": str(case.get_state_display()),
+        "round": case.round,
+        "channel": case.channel,
+        "item_code": version.item.code,
+        "item_name": version.name,
+        "department_code": version.department.code,
+        "department_name": version.department.name,
+        "created_at": _DATETIME.to_representation(case.created_at),
+    }
+    for name in _DATE_FIELDS:
+        value = getattr(case, name)
+        data[name] = _DATE.to_representation(value) if value is not None else None
+    data["decision"] = case.decision
+    return data
 
 
 def case_id_of(case_no: str) -> int:
@@ -227,7 +249,7 @@ class CaseFilter(django_filters.FilterSet):
         parameters=[IDEMPOTENCY_PARAM],
         request=CaseCreateSerializer,
         responses={
-            201: CaseSummarySerializer,
+            201: CaseStateSerializer,
             400: VALIDATION_400,
             403: OpenApiResponse(description=gettext_lazy("Only registered applicants file cases.")),
             422: OpenApiResponse(description=gettext_lazy("Idempotency-Key reused with a different body.")),
@@ -264,7 +286,7 @@ class CaseViewSet(EngineErrorsMixin, mixins.ListModelMixin, viewsets.GenericView
                 channel=data["channel"],
                 submit=data["submit"],
             )
-            return status.HTTP_201_CREATED, summary(case), case
+            return status.HTTP_201_CREATED, state_of(case), case
 
         if key is None:
             code, body, _case = create_case()
@@ -378,7 +400,7 @@ class CaseCommandView(EngineErrorsMixin, APIView):
         serializer = self.command.input(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = self.command.call(case_id_of(case_no), request.user, serializer.validated_data)
-        return Response(summary(case))
+        return Response(state_of(case))
 
 
 def _command_view(command: Command) -> type[CaseCommandView]:
@@ -392,7 +414,7 @@ def _command_view(command: Command) -> type[CaseCommandView]:
             parameters=[CASE_NO_PARAM],
             request=None if command.input is EmptyInput else command.input,
             responses={
-                200: CaseSummarySerializer,
+                200: CaseStateSerializer,
                 400: VALIDATION_400,
                 403: FORBIDDEN_403,
                 404: NOT_FOUND_404,

@@ -8,7 +8,8 @@ stored dues always equal a recomputation (checked by the stateful test).
   the application became complete when a correction notice was answered;
 - decision dues: ``due_date(accepted_on, limit, pauses, extensions)`` for the promised and the
   statutory limit (Art. 42); pauses are the special procedures (Art. 45, an open one counts up to
-  its expected end), the extension counts once approved (it moves both dues);
+  its expected end) and, for joint items, the applicant's time answering a supplementary-materials
+  notice (``applicant_pauses``); the extension counts once approved (it moves both dues);
 - pledge due: set by the front desk, never after the promised decision due;
 - licence issue due: ``licence_issue_limit_days`` working days after the approval (Art. 44).
 """
@@ -62,9 +63,33 @@ def pause_working_days(first: date, last: date) -> int:
 
 
 def _pauses(case) -> tuple[tuple[date, date], ...]:
-    return tuple(
+    special = tuple(
         (p.start, p.end or expected_pause_end(p.start, p.expected_days)) for p in case.pauses.all() if p.pauses_clock
     )
+    return special + applicant_pauses(case)
+
+
+def applicant_pauses(case) -> tuple[tuple[date, date], ...]:
+    """Joint items: the applicant's time after a supplementary-materials notice (notice date to
+    resubmission date, inclusive) is not counted; an unanswered notice counts up to today."""
+    if not case.pk or not case.item_version.is_joint:
+        return ()
+    from approvals.parallel.models import SupplementNotice
+
+    return tuple(
+        (issued, completed or max(issued, today()))
+        for issued, completed in SupplementNotice.objects.filter(case=case).values_list("issued_on", "completed_on")
+    )
+
+
+def task_step_due(case, opened_on: date, step_limit_days: int | None, task_pauses=()) -> date | None:
+    """A department task's own due date: ``step_limit_days`` working days after the task opened,
+    moved by the special procedures that department started for it (``task_pauses``: (start,
+    end-or-expected-end) pairs). ``None`` without a step limit (the case's promised due applies);
+    the effective due is never after the case's promised due (``DepartmentTask.due``)."""
+    if step_limit_days is None:
+        return None
+    return calendar.due_date(opened_on, step_limit_days, pauses=tuple(task_pauses))
 
 
 def _extensions(case) -> tuple[int, ...]:

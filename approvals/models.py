@@ -28,6 +28,10 @@ refuse                     in_review                                   refused  
 issue_licence              approved                                    issued                  department
 deliver                    issued                                      delivered               department / front desk
 close                      delivered, refused, not_accepted            closed                  department / front desk
+request_supplement         in_review                                   supplement_requested    department (joint items)
+amend_supplement           supplement_requested                        supplement_requested    department (joint items)
+resubmit_supplement        supplement_requested                        in_review               applicant
+decide_part                in_review                                   in_review               department (independent)
 withdraw                   draft … in_review (open)                    withdrawn               applicant
 terminate                  submitted … in_review (open, not draft)     terminated              department / front desk
 expire_pledge              accepted_with_pledge, in_review             terminated              system (sweep)
@@ -36,6 +40,14 @@ expire_pledge              accepted_with_pledge, in_review             terminate
 ``STATE_TABLE`` below is the same table as data; the log's ``command`` column holds the service
 command name (``COMMAND_OF_METHOD`` maps FSM methods to it: ``approve``/``refuse`` are both logged
 as ``decide``; ``deem_accepted`` and ``expire_pledge`` are the sweep's commands).
+
+Joint items (``approvals.parallel``): during review a department may ask for supplementary
+materials; the case goes to ``supplement_requested`` with ONE combined notice per round
+(``request_supplement``; requests of other departments in the same round are added to it with
+``amend_supplement`` until the applicant resubmits); the decision clocks do not run from the
+notice date to the resubmission date; ``resubmit_supplement`` opens the next round. Under the
+independent policy each department's part decision is logged as ``decide_part``. Open states
+include ``supplement_requested`` (the applicant may withdraw, an officer terminate).
 """
 
 from __future__ import annotations
@@ -55,6 +67,7 @@ class State(models.TextChoices):
     ACCEPTED_WITH_PLEDGE = "accepted_with_pledge", _("Accepted with pledge")
     NOT_ACCEPTED = "not_accepted", _("Not accepted")
     IN_REVIEW = "in_review", _("In review")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplementary materials requested")
     APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")
     ISSUED = "issued", _("Licence issued")
@@ -66,7 +79,10 @@ class State(models.TextChoices):
 
 S = State
 #: States in which the applicant may still withdraw (nothing decided yet).
-OPEN_STATES = (S.DRAFT, S.SUBMITTED, S.CORRECTION_REQUESTED, S.ACCEPTED, S.ACCEPTED_WITH_PLEDGE, S.IN_REVIEW)
+OPEN_STATES = (
+    S.DRAFT, S.SUBMITTED, S.CORRECTION_REQUESTED, S.ACCEPTED, S.ACCEPTED_WITH_PLEDGE, S.IN_REVIEW,
+    S.SUPPLEMENT_REQUESTED,
+)
 #: Open states after submission: an officer may terminate the review.
 TERMINABLE_STATES = OPEN_STATES[1:]
 #: States in which a pledged material may still be supplied (and its deadline missed).
@@ -93,6 +109,10 @@ STATE_TABLE: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("issue_licence", (S.APPROVED,), S.ISSUED),
     ("deliver", (S.ISSUED,), S.DELIVERED),
     ("close", (S.DELIVERED, S.REFUSED, S.NOT_ACCEPTED), S.CLOSED),
+    ("request_supplement", (S.IN_REVIEW,), S.SUPPLEMENT_REQUESTED),
+    ("amend_supplement", (S.SUPPLEMENT_REQUESTED,), S.SUPPLEMENT_REQUESTED),
+    ("resubmit_supplement", (S.SUPPLEMENT_REQUESTED,), S.IN_REVIEW),
+    ("decide_part", (S.IN_REVIEW,), S.IN_REVIEW),
     ("withdraw", OPEN_STATES, S.WITHDRAWN),
     ("terminate", TERMINABLE_STATES, S.TERMINATED),
     ("expire_pledge", PLEDGE_STATES, S.TERMINATED),
@@ -248,6 +268,18 @@ class Case(models.Model):
     @transition(field=state, source=[S.DELIVERED, S.REFUSED, S.NOT_ACCEPTED], target=S.CLOSED)
     def close(self) -> None: ...
 
+    @transition(field=state, source=S.IN_REVIEW, target=S.SUPPLEMENT_REQUESTED)
+    def request_supplement(self) -> None: ...
+
+    @transition(field=state, source=S.SUPPLEMENT_REQUESTED, target=S.SUPPLEMENT_REQUESTED)
+    def amend_supplement(self) -> None: ...
+
+    @transition(field=state, source=S.SUPPLEMENT_REQUESTED, target=S.IN_REVIEW)
+    def resubmit_supplement(self) -> None: ...
+
+    @transition(field=state, source=S.IN_REVIEW, target=S.IN_REVIEW)
+    def decide_part(self) -> None: ...
+
     @transition(field=state, source=list(OPEN_STATES), target=S.WITHDRAWN)
     def withdraw(self) -> None: ...
 
@@ -296,7 +328,10 @@ class CaseMaterial(models.Model):
     is_current = models.BooleanField(_("current"), default=True)
     supplied_for = models.CharField(
         _("supplied for"), max_length=12, blank=True, default="",
-        help_text=_("Empty: the application; 'correction': a correction notice; 'pledge': a pledge."),
+        help_text=_(
+            "Empty: the application; 'correction': a correction notice; 'pledge': a pledge; "
+            "'supplement': a supplementary-materials notice during review."
+        ),
     )
 
     class Meta:

@@ -8,6 +8,8 @@
   implemented by their department and fire the review commands; only approvers and heads decide,
   only the head approves an extension.
 - Supervisors see every submitted case and act on none.
+- Joint items: officers of the co-departments see the case too; their commands are the
+  department tasks' (``approvals.parallel.services``), the case commands stay the lead's.
 
 A user who cannot see a case gets ``Http404`` (its existence is not revealed); one who can see it
 but may not act gets ``PermissionDenied``.
@@ -21,6 +23,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import BusinessAgent, OfficerMembership
+from approvals.items.models import CoDepartment
 
 from .models import Case, State
 
@@ -72,7 +75,11 @@ def visible_cases(user) -> QuerySet[Case]:
     else:
         departments = {m.department_id for m in jobs if m.job in DEPARTMENT_JOBS}
         if departments:
-            officer = Q(item_version__department_id__in=departments) & ~Q(state=State.DRAFT)
+            # Joint items: the co-departments review the case too (approvals.parallel).
+            co_versions = CoDepartment.objects.filter(department_id__in=departments).values("version_id")
+            officer = (Q(item_version__department_id__in=departments) | Q(item_version_id__in=co_versions)) & ~Q(
+                state=State.DRAFT
+            )
     return Case.objects.filter(own | officer)
 
 
@@ -96,7 +103,17 @@ def can_see(user, case: Case) -> bool:
     if any(m.job in (Job.FRONT_DESK, Job.SUPERVISOR) for m in jobs):
         return True
     department_id = case.item_version.department_id
-    return any(m.department_id == department_id and m.job in DEPARTMENT_JOBS for m in jobs)
+    if any(m.department_id == department_id and m.job in DEPARTMENT_JOBS for m in jobs):
+        return True
+    return case.item_version.is_joint and is_co_department_officer(user, case)
+
+
+def is_co_department_officer(user, case: Case) -> bool:
+    """An officer of one of the joint item's co-departments (they see the case, approvals.parallel)."""
+    departments = {m.department_id for m in _memberships(user) if m.job in DEPARTMENT_JOBS}
+    return bool(departments) and CoDepartment.objects.filter(
+        version_id=case.item_version_id, department_id__in=departments
+    ).exists()
 
 
 def can(user, command: str, case: Case) -> bool:

@@ -234,7 +234,8 @@ def attach_material(case_id: int, *, user, requirement_code: str, upload) -> Cas
     """Upload a file for a material of the pinned version; earlier files stay in the history.
 
     Allowed in a draft (any material), while a correction notice is open (only the listed
-    materials) and while a pledge is open (only the pledged materials).
+    materials), while a supplementary-materials notice of a joint item is open (only the listed
+    materials; they belong to the next round) and while a pledge is open (only the pledged materials).
     """
     with transaction.atomic():
         case = _lock(case_id)
@@ -247,6 +248,12 @@ def attach_material(case_id: int, *, user, requirement_code: str, upload) -> Cas
             notice = _open_notice(case)
             allowed = set(notice.material_codes) if notice else set()
             supplied_for = "correction"
+        elif case.state == State.SUPPLEMENT_REQUESTED:
+            from approvals.parallel.models import SupplementNotice
+
+            notice = SupplementNotice.objects.filter(case=case, completed_on__isnull=True).first()
+            allowed = set(notice.material_codes) if notice else set()
+            supplied_for = "supplement"
         elif case.state in PLEDGE_STATES and (pledge := _pledge(case)) and pledge.fulfilled_at is None:
             allowed = set(pledge.material_codes)
             supplied_for = "pledge"
@@ -281,7 +288,8 @@ def attach_material(case_id: int, *, user, requirement_code: str, upload) -> Cas
                 content_type=checked.content_type,
                 uploaded_at=clock.now(),
                 uploaded_by=user,
-                round=case.round,
+                # Supplementary materials open the next review round (approvals.parallel).
+                round=case.round + 1 if supplied_for == "supplement" else case.round,
                 supplied_for=supplied_for,
             )
             if pledge is not None:
@@ -300,13 +308,26 @@ def attach_material(case_id: int, *, user, requirement_code: str, upload) -> Cas
 
 
 def _missing_for_submission(case: Case) -> dict[str, list[str]]:
+    """Required fields and required materials not supplied. Pledgeable (容缺) materials may be
+    missing at submission: the front desk then accepts with pledge or sends a correction notice."""
     version = case.item_version
     missing = missing_required(list(version.form_fields.all()), case.fields)
     present = _current_codes(case)
     for req in version.materials.all():
-        if req.is_required and req.code not in present:
+        if req.necessity == MaterialRequirement.Necessity.REQUIRED and req.code not in present:
             missing[f"materials.{req.code}"] = [_("%(name)s is missing.") % {"name": req.name}]
     return missing
+
+
+def _missing_pledgeable(case: Case) -> dict[str, str]:
+    """Pledgeable materials still missing: the application is not complete without them or a pledge."""
+    present = _current_codes(case)
+    return {
+        f"materials.{req.code}": _("%(name)s is missing: accept with pledge, or ask for it in a correction notice.")
+        % {"name": req.name}
+        for req in case.item_version.materials.all()
+        if req.necessity == MaterialRequirement.Necessity.PLEDGEABLE and req.code not in present
+    }
 
 
 def submit(case_id: int, *, user) -> Case:
@@ -365,6 +386,7 @@ def withdraw(case_id: int, *, user, reason: str = "") -> Case:
         case.closed_at = clock.now()
         case.save()
         _log(case, before, "withdraw", user, reason=reason)
+        _close_department_tasks([case.pk], actor=user, reason="withdraw")
     return case
 
 
@@ -420,12 +442,29 @@ def accept(case_id: int, *, officer, note: str = "") -> Case:
         case = _lock(case_id)
         ensure_can(officer, "accept", case)
         _require(case, "accept")
+        _raise(coded(_missing_pledgeable(case), "incomplete"))
         before = _fire(case, "accept")
         case.accepted_on = _acceptance_date(case)
         clock.refresh(case)
         case.save()
         _log(case, before, "accept", officer, reason=note, details={"accepted_on": case.accepted_on.isoformat()})
+        _open_department_tasks(case)
     return case
+
+
+def _open_department_tasks(case: Case) -> None:
+    """Joint items: the lead and every co-department get their task as the case is accepted."""
+    if case.item_version.is_joint:
+        from approvals.parallel import services as parallel
+
+        parallel.open_round(case)
+
+
+def _close_department_tasks(case_ids: list[int], *, actor=None, reason: str = "") -> None:
+    """The case left review for good (withdrawn, terminated): its open department tasks are cancelled."""
+    from approvals.parallel import services as parallel
+
+    parallel.cancel_open_tasks(case_ids, actor=actor, reason=reason)
 
 
 def accept_with_pledge(
@@ -482,6 +521,7 @@ def accept_with_pledge(
             case, before, "accept_with_pledge", officer, reason=note,
             details={"accepted_on": case.accepted_on.isoformat(), "pledged": codes, "pledge_due": pledge_due.isoformat()},
         )
+        _open_department_tasks(case)
     return case
 
 
@@ -539,37 +579,46 @@ def start_special_procedure(
     with transaction.atomic():
         case = _lock(case_id)
         ensure_can(officer, "start_special_procedure", case)
-        _require(case, "start_special_procedure")
-        errors: dict[str, list[str]] = {}
-        declared = case.item_version.special_procedures.filter(kind=kind).first()
-        if declared is None:
-            errors["kind"] = [_("This item does not provide for this special procedure.")]
-        elif not isinstance(expected_days, int) or not 1 <= expected_days <= declared.max_working_days:
-            errors["expected_days"] = [
-                _("Expected duration: 1 to %(max)s working days.") % {"max": declared.max_working_days}
-            ]
-        reason = _required_text(reason, "reason", errors, _("Tell the applicant what is happening."))
-        if not isinstance(start, date) or start < case.accepted_on or start > clock.today():
-            errors["start"] = [_("The start date must lie between acceptance and today.")]
-        if SpecialProcedurePause.objects.filter(case=case, end__isnull=True).exists():
-            errors["kind"] = [_("A special procedure is already running; end it first.")]
-        _raise(errors)
-        pause = SpecialProcedurePause.objects.create(
-            case=case, kind=kind, start=start, expected_days=expected_days, reason=reason, started_by=officer,
-            pauses_clock=not declared.counted_in_limit,
-        )
-        before = _fire(case, "start_special_procedure")
-        clock.refresh(case)
-        case.save()
-        _log(
-            case, before, "start_special_procedure", officer, reason=reason,
-            details={
-                "pause_id": pause.pk, "kind": kind, "start": start.isoformat(), "expected_days": expected_days,
-                "expected_end": clock.expected_pause_end(start, expected_days).isoformat(),
-                "decision_due_statutory": case.decision_due_statutory.isoformat(),
-            },
-        )
+        begin_special_procedure(case, officer, kind=kind, start=start, expected_days=expected_days, reason=reason)
     return case
+
+
+def begin_special_procedure(
+    case: Case, officer, *, kind: str, start: date, expected_days: int, reason: str
+) -> SpecialProcedurePause:
+    """The rule of ``start_special_procedure`` on a case already locked and permission-checked
+    (also used by a department task of a joint item, ``approvals.parallel``)."""
+    _require(case, "start_special_procedure")
+    errors: dict[str, list[str]] = {}
+    declared = case.item_version.special_procedures.filter(kind=kind).first()
+    if declared is None:
+        errors["kind"] = [_("This item does not provide for this special procedure.")]
+    elif not isinstance(expected_days, int) or not 1 <= expected_days <= declared.max_working_days:
+        errors["expected_days"] = [
+            _("Expected duration: 1 to %(max)s working days.") % {"max": declared.max_working_days}
+        ]
+    reason = _required_text(reason, "reason", errors, _("Tell the applicant what is happening."))
+    if not isinstance(start, date) or start < case.accepted_on or start > clock.today():
+        errors["start"] = [_("The start date must lie between acceptance and today.")]
+    if SpecialProcedurePause.objects.filter(case=case, end__isnull=True).exists():
+        errors["kind"] = [_("A special procedure is already running; end it first.")]
+    _raise(errors)
+    pause = SpecialProcedurePause.objects.create(
+        case=case, kind=kind, start=start, expected_days=expected_days, reason=reason, started_by=officer,
+        pauses_clock=not declared.counted_in_limit,
+    )
+    before = _fire(case, "start_special_procedure")
+    clock.refresh(case)
+    case.save()
+    _log(
+        case, before, "start_special_procedure", officer, reason=reason,
+        details={
+            "pause_id": pause.pk, "kind": kind, "start": start.isoformat(), "expected_days": expected_days,
+            "expected_end": clock.expected_pause_end(start, expected_days).isoformat(),
+            "decision_due_statutory": case.decision_due_statutory.isoformat(),
+        },
+    )
+    return pause
 
 
 def end_special_procedure(case_id: int, *, officer, end: date) -> Case:
@@ -577,26 +626,34 @@ def end_special_procedure(case_id: int, *, officer, end: date) -> Case:
     with transaction.atomic():
         case = _lock(case_id)
         ensure_can(officer, "end_special_procedure", case)
-        _require(case, "end_special_procedure")
-        pause = SpecialProcedurePause.objects.filter(case=case, end__isnull=True).first()
-        if pause is None:
-            raise Conflict(_("No special procedure is running."), state=case.state, command="end_special_procedure")
-        if not isinstance(end, date) or end < pause.start or end > clock.today():
-            raise ValidationError({"end": _("The end date must lie between the start and today.")})
-        pause.end = end
-        pause.save(update_fields=["end"])
-        before = _fire(case, "end_special_procedure")
-        clock.refresh(case)
-        case.save()
-        _log(
-            case, before, "end_special_procedure", officer,
-            details={
-                "pause_id": pause.pk, "kind": pause.kind, "start": pause.start.isoformat(), "end": end.isoformat(),
-                "working_days": clock.pause_working_days(pause.start, end) if pause.pauses_clock else 0,
-                "decision_due_statutory": case.decision_due_statutory.isoformat(),
-            },
-        )
+        finish_special_procedure(case, officer, end=end)
     return case
+
+
+def finish_special_procedure(case: Case, officer, *, end: date, pause: SpecialProcedurePause | None = None):
+    """The rule of ``end_special_procedure`` on a locked, permission-checked case; ``pause``
+    defaults to the running one (a department task passes its own)."""
+    _require(case, "end_special_procedure")
+    if pause is None or pause.end is not None:
+        pause = SpecialProcedurePause.objects.filter(case=case, end__isnull=True).first()
+    if pause is None:
+        raise Conflict(_("No special procedure is running."), state=case.state, command="end_special_procedure")
+    if not isinstance(end, date) or end < pause.start or end > clock.today():
+        raise ValidationError({"end": _("The end date must lie between the start and today.")})
+    pause.end = end
+    pause.save(update_fields=["end"])
+    before = _fire(case, "end_special_procedure")
+    clock.refresh(case)
+    case.save()
+    _log(
+        case, before, "end_special_procedure", officer,
+        details={
+            "pause_id": pause.pk, "kind": pause.kind, "start": pause.start.isoformat(), "end": end.isoformat(),
+            "working_days": clock.pause_working_days(pause.start, end) if pause.pauses_clock else 0,
+            "decision_due_statutory": case.decision_due_statutory.isoformat(),
+        },
+    )
+    return pause
 
 
 def request_extension(case_id: int, *, officer, days: int, reason: str) -> Case:
@@ -659,34 +716,54 @@ def approve_extension(case_id: int, *, head, note: str = "") -> Case:
 def decide(
     case_id: int, *, officer, approve: bool, reasons: str = "", remedies: str = "", conditions: str = ""
 ) -> Case:
-    """准予 / 不予行政许可决定 (Art. 38). A refusal needs reasons and remedies."""
+    """准予 / 不予行政许可决定 (Art. 38). A refusal needs reasons and remedies.
+
+    Joint items are decided through the join of the department tasks (``approvals.parallel``):
+    under ``lead_decides`` this is the lead department's decision on its task; under the other
+    policies the join decides and this command is refused (``Conflict``)."""
     with transaction.atomic():
         case = _lock(case_id)
         ensure_can(officer, "decide", case)
-        method = "approve" if approve else "refuse"
-        _require(case, method, "decide")
-        errors: dict[str, list[str]] = {}
-        if approve:
-            pledge = _pledge(case)
-            if pledge is not None and pledge.fulfilled_at is None:
-                errors["pledge"] = [_("The pledged materials have not been supplied yet.")]
-        else:
-            reasons = _required_text(reasons, "reasons", errors, _("A refusal states its reasons."))
-            remedies = _check_remedies(remedies, errors)
-        if SpecialProcedurePause.objects.filter(case=case, end__isnull=True).exists():
-            errors["special_procedure"] = [_("End the running special procedure first.")]
-        _raise(errors)
-        before = _fire(case, method)
-        case.decision = Case.Decision.APPROVED if approve else Case.Decision.REFUSED
-        case.decided_at = clock.now()
-        case.decided_on = clock.today()
-        case.reasons, case.remedies, case.conditions = (reasons or "").strip(), (remedies or "").strip(), conditions
-        clock.refresh(case)
-        case.save()
-        details = {"approve": bool(approve), "decided_on": case.decided_on.isoformat()}
-        if case.decision_due_statutory and case.decided_on > case.decision_due_statutory:
-            details["violation"] = "decided_after_statutory_due"
-        _log(case, before, "decide", officer, reason=case.reasons, details=details)
+        if case.item_version.is_joint:
+            from approvals.parallel import services as parallel
+
+            return parallel.decide_joint_case(
+                case, officer, approve=approve, reasons=reasons, remedies=remedies, conditions=conditions
+            )
+        apply_decision(case, officer, approve=approve, reasons=reasons, remedies=remedies, conditions=conditions)
+    return case
+
+
+def apply_decision(
+    case: Case, officer, *, approve: bool, reasons: str = "", remedies: str = "", conditions: str = "",
+    details: dict | None = None,
+) -> Case:
+    """The rule of ``decide`` on a case already locked and permission-checked (also the join of a
+    joint item's department tasks); ``details`` are added to the log row."""
+    method = "approve" if approve else "refuse"
+    _require(case, method, "decide")
+    errors: dict[str, list[str]] = {}
+    if approve:
+        pledge = _pledge(case)
+        if pledge is not None and pledge.fulfilled_at is None:
+            errors["pledge"] = [_("The pledged materials have not been supplied yet.")]
+    else:
+        reasons = _required_text(reasons, "reasons", errors, _("A refusal states its reasons."))
+        remedies = _check_remedies(remedies, errors)
+    if SpecialProcedurePause.objects.filter(case=case, end__isnull=True).exists():
+        errors["special_procedure"] = [_("End the running special procedure first.")]
+    _raise(errors)
+    before = _fire(case, method)
+    case.decision = Case.Decision.APPROVED if approve else Case.Decision.REFUSED
+    case.decided_at = clock.now()
+    case.decided_on = clock.today()
+    case.reasons, case.remedies, case.conditions = (reasons or "").strip(), (remedies or "").strip(), conditions
+    clock.refresh(case)
+    case.save()
+    log_details = {"approve": bool(approve), "decided_on": case.decided_on.isoformat(), **(details or {})}
+    if case.decision_due_statutory and case.decided_on > case.decision_due_statutory:
+        log_details["violation"] = "decided_after_statutory_due"
+    _log(case, before, "decide", officer, reason=case.reasons, details=log_details)
     return case
 
 
@@ -746,6 +823,7 @@ def terminate(case_id: int, *, officer, legal_reason: str) -> Case:
         case.closed_at = clock.now()
         case.save()
         _log(case, before, "terminate", officer, reason=legal_reason)
+        _close_department_tasks([case.pk], actor=officer, reason="terminate")
     return case
 
 
@@ -835,6 +913,11 @@ def _deem_accepted(today: date) -> dict[str, int]:
         ]
     )
     _notify_on_commit([(entry.case_id, entry.pk) for entry in logs if entry.pk])
+    joint = [r[0] for r in rows if r[0] in done and versions[r[3]].is_joint]
+    if joint:
+        from approvals.parallel import services as parallel
+
+        parallel.open_rounds_in_bulk(joint)
     return {"deemed_accepted": len(done), "skipped": skipped}
 
 
@@ -867,4 +950,5 @@ def _expire_pledges(today: date) -> int:
         ]
     )
     _notify_on_commit([(entry.case_id, entry.pk) for entry in logs if entry.pk])
+    _close_department_tasks(ids, reason="expire_pledge")
     return len(ids)

@@ -11,12 +11,16 @@ logger = logging.getLogger(__name__)
 
 @shared_task(ignore_result=True)
 def notify_case_changed(case_id: int, log_id: int) -> None:
-    """Hook for the side effects of a transition, queued on commit.
+    """The side effects of a transition, queued on commit: the applicant's notifications, the
+    official document and the department's new work (``approvals.case_notices``).
 
-    Notifications and notice PDFs are wired by their own issues; for now this only records the
-    event in the application log. Re-running it for the same log row changes nothing.
+    Idempotent: everything it writes is keyed by the transition-log row, so re-running it for the
+    same row (a retried or duplicated task) writes nothing new.
     """
-    logger.info("case %s changed (transition log %s)", case_id, log_id)
+    from .case_notices import announce
+
+    written = announce(log_id)
+    logger.info("case %s changed (transition log %s): %s", case_id, log_id, written)
 
 
 @shared_task(ignore_result=True)

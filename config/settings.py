@@ -51,10 +51,12 @@ INSTALLED_APPS = [
     "accounts",
     "approvals.items",
     "approvals.supervision",
+    "approvals.supervision.reports",
     "approvals",
     "approvals.parallel",
     "approvals.notifications",
     "approvals.documents",
+    "approvals.workbench",
     "citizen_portal",
 ]
 
@@ -179,6 +181,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets sharing a field name ("kind", "state") across apps get explicit enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "approvals.models.State",
+        "TaskStateEnum": "approvals.parallel.models.TaskState",
+        "DecisionEnum": "approvals.models.Case.Decision",
+        "CardKindEnum": "approvals.supervision.models.CardKind",
+        "SpecialProcedureKindEnum": "approvals.items.models.SpecialProcedure.Kind",
+        "ComplaintStateEnum": "approvals.supervision.models.Complaint.State",
+        "RectificationTicketStateEnum": "approvals.supervision.models.RectificationTicket.State",
+    },
 }
 
 # Celery: the embedded default is a filesystem broker under var/, so the demo needs no server.

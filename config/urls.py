@@ -8,6 +8,8 @@ api_v1 = [
     path("", include("approvals.items.api_urls")),
     path("", include("approvals.notifications.api_urls")),
     path("", include("approvals.api_urls")),
+    path("", include("approvals.parallel.api_urls")),
+    path("", include("approvals.supervision.api_urls")),
 ]
 
 urlpatterns = [
@@ -17,8 +19,13 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("reports/", include("approvals.supervision.reports.urls")),
+    path("supervision/", include("approvals.supervision.urls")),
+    path("public/", include("approvals.supervision.reports.public_urls")),
+    path("workbench/", include("approvals.workbench.urls")),
     path("", include("approvals.documents.urls")),
     path("", include("approvals.public_urls")),
+    path("", include("citizen_portal.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

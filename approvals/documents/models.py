@@ -52,9 +52,8 @@ def _pdf_path(instance: OfficialDocument, filename: str) -> str:
 class OfficialDocument(models.Model):
     """One issued document.
 
-    The case is referenced by ``case_no`` (and ``case_id`` when known) rather than a foreign key:
-    this app was built before the case engine (``approvals.Case``); the FK replaces ``case_id``
-    once that model lands, in a migration of this app.
+    ``case`` links the document to its case (``approvals.Case``); ``case_no`` is kept as printed on
+    the document (and for documents issued without a case row, e.g. in the benchmark).
 
     ``context`` keeps what the PDF was rendered from (only masked personal data goes in it), so
     the ``render_document`` task can render it again if the first attempt failed.
@@ -80,7 +79,10 @@ class OfficialDocument(models.Model):
     )
     issued_on = models.DateField(_("issued on"))
     case_no = models.CharField(_("case number"), max_length=40, blank=True, db_index=True)
-    case_id = models.BigIntegerField(_("case id"), null=True, blank=True, db_index=True)
+    case = models.ForeignKey(
+        "approvals.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="documents",
+        verbose_name=_("case"),
+    )
     dedup_key = models.CharField(_("deduplication key"), max_length=100, blank=True, default="")
     context = models.JSONField(_("render context"), default=dict, blank=True)
     verification_code = models.CharField(_("verification code"), max_length=16, unique=True)

@@ -141,6 +141,7 @@ def issue_document(
     dedup_key: str = "",
     issued_on: date | None = None,
     render: bool = True,
+    queue: bool = True,
 ) -> OfficialDocument:
     """Issue a document: number it, store it, render its PDF and record the PDF's SHA-256.
 
@@ -148,6 +149,8 @@ def issue_document(
     already issued (with its original context). With ``render=False`` the PDF is rendered by the
     ``render_document`` task after commit, which keeps a caller's transaction short.
     ``context`` holds only masked personal data (the applicant's masked name, never an ID number).
+    ``render=False, queue=False`` leaves the PDF to be rendered on first download
+    (``render_document`` is idempotent).
     """
     if kind not in Kind.values:
         raise ValidationError({"kind": _("Unknown document kind “%(kind)s”.") % {"kind": kind}})
@@ -182,7 +185,7 @@ def issue_document(
     if render:
         render_document(document.pk)
         document.refresh_from_db()
-    else:
+    elif queue:
         from .tasks import render_document as render_task
 
         transaction.on_commit(lambda: render_task.delay(document.pk), robust=True)

@@ -9,6 +9,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from approvals import services
+from approvals.api_serializers import CaseStateSerializer
+from approvals.api_views import state_of
 from approvals.models import Case, State, TransitionLog
 from tests import factories
 
@@ -284,3 +286,11 @@ def test_date_and_number_inputs_are_checked_before_the_service(world, name, fiel
     assert response.status_code == 400
     assert set(response.data) == fields
     assert Case.objects.get(pk=case.pk).state == State.IN_REVIEW
+
+
+def test_the_hand_built_command_answer_equals_its_documented_serializer(world):
+    draft = world.new_case()
+    approved = services.decide(world.in_review().pk, officer=world.approver, approve=True)
+    assert approved.licence_issue_due is not None and approved.decided_on is not None
+    for case in (draft, approved):
+        assert state_of(case) == dict(CaseStateSerializer(case).data)

@@ -5,6 +5,7 @@ import hashlib
 import pytest
 from django.core.exceptions import ValidationError
 
+from approvals import services as services_cases
 from approvals.documents import services
 from approvals.documents.models import DocumentNumberSequence, OfficialDocument
 from tests import factories as f
@@ -15,9 +16,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_issue_numbers_stores_and_hashes_the_pdf(issue, dept):
-    doc = issue("approval_decision", case_id=42)
+    applicant = f.citizen()
+    version = f.item_version(dept=dept)
+    case = services_cases.create_case(user=applicant, item_code=version.item.code, fields={"shop_name": "店", "area": "1"})
+    doc = issue("approval_decision", case_id=case.pk)
     assert doc.number == "江市监许〔2026〕000001号"
-    assert (doc.department_id, doc.case_no, doc.case_id, doc.valid) == (dept.pk, CASE_NO, 42, True)
+    assert (doc.department_id, doc.case_no, doc.case_id, doc.valid) == (dept.pk, CASE_NO, case.pk, True)
+    assert list(case.documents.all()) == [doc]
     assert len(doc.verification_code) == 12 and set(doc.verification_code) <= set(services.CODE_ALPHABET)
     assert doc.pdf.name.startswith("documents/2026/") and doc.pdf.name.endswith(".pdf")
     assert hashlib.sha256(doc.pdf.read()).hexdigest() == doc.sha256

@@ -1,0 +1,265 @@
+"""What each logged case command announces: the applicant's notification and the official document.
+
+``announce(log_id)`` is called by the ``notify_case_changed`` task after the command committed. In
+one transaction it writes the notifications (``approvals.notifications.services.notify``: in-app,
+email and SMS per the event's channels) and issues the document (``approvals.documents``); both are
+keyed by the transition-log row (``case:<id>:log:<id>``), so running it again for the same row adds
+nothing. The document's PDF is rendered by its own task after commit.
+
+==========================  ==========================  ===========================================
+command                     applicant event             document
+==========================  ==========================  ===========================================
+submit                      case_submitted              —
+request_correction          correction_requested        correction notice (every problem listed)
+accept, deem_accepted       case_accepted               acceptance receipt
+accept_with_pledge          case_accepted               acceptance receipt (pledged materials)
+not_accept                  case_not_accepted           not-accepted notice
+start_special_procedure     special_procedure_started   special-procedure notice
+approve_extension           extension_approved          extension notice
+decide (approve / refuse)   case_approved / refused     approval / refusal decision
+issue_licence               licence_issued              licence
+terminate, expire_pledge    case_terminated             —
+other state changes         case_status_changed         —
+==========================  ==========================  ===========================================
+
+Besides, departments are told of new work (``task_assigned``): every pending department task of
+the case's current round (joint items, ``approvals.parallel``; keyed per task, so a new round's
+tasks are announced once), the item's department when a single-department case is accepted, and
+the department head when an extension is requested. ``decide_part`` (independent join policy)
+reaches the applicant as ``case_status_changed`` naming the department and its part decision.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from calendar import monthrange
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+
+from accounts.models import OfficerMembership
+from approvals.documents import services as documents
+from approvals.documents.models import OfficialDocument
+from approvals.notifications import services as notifications
+
+from .models import Case, CorrectionNotice, Extension, SpecialProcedurePause, TransitionLog
+
+logger = logging.getLogger(__name__)
+
+Kind = OfficialDocument.Kind
+Job = OfficerMembership.Job
+DEPARTMENT_JOBS = (Job.REVIEWER, Job.APPROVER, Job.DEPARTMENT_HEAD)
+
+ACCEPTING = ("accept", "accept_with_pledge", "deem_accepted")
+SILENT = ("resubmit",)  # the applicant's own step; submit is confirmed, resubmission shows on the timeline
+
+
+def dedup_key(log: TransitionLog) -> str:
+    return f"case:{log.case_id}:log:{log.pk}"
+
+
+def applicant_name(case: Case) -> str:
+    """Masked: documents and notifications never carry personal data in full."""
+    if case.business_id:
+        return case.business.name
+    profile = getattr(case.applicant, "citizen_profile", None)
+    return profile.masked_name if profile else case.applicant.get_username()
+
+
+def _material_names(case: Case) -> dict[str, str]:
+    return dict(case.item_version.materials.values_list("code", "name"))
+
+
+def _state_label(case: Case) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(case.get_state_display())
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def licence_valid_until(case: Case, start: date) -> date:
+    """From the item's validity text (``5年``, ``3 years``, ``6个月``); five years when it names none."""
+    text = case.item_version.result_validity or ""
+    years = re.search(r"(\d+)\s*(年|years?)", text)
+    months = re.search(r"(\d+)\s*(个月|months?)", text)
+    total = int(years.group(1)) * 12 if years else int(months.group(1)) if months else 60
+    return _add_months(start, total) - timedelta(days=1)
+
+
+def _base_context(case: Case) -> dict:
+    return {
+        "case_no": case.case_no,
+        "item_name": case.item_version.name,
+        "applicant_name": applicant_name(case),
+        "received_on": case.received_on,
+        "accepted_on": case.accepted_on,
+    }
+
+
+def _plan(case: Case, log: TransitionLog) -> tuple[str | None, dict, str | None, dict]:
+    """(event, event context, document kind, document context) for one log row."""
+    base = _base_context(case)
+    details = log.details or {}
+    cmd = log.command
+    if cmd in SILENT:
+        return None, {}, None, {}
+    if cmd == "submit":
+        return "case_submitted", base, None, {}
+    if cmd == "request_correction":
+        names = _material_names(case)
+        problems = details.get("problems")
+        if problems is None:
+            notice = CorrectionNotice.objects.filter(pk=details.get("notice_id")).first()
+            problems = notice.problems if notice else []
+        listed = [
+            {"material": f"{names.get(p['material_code'], p['material_code'])}（{p['material_code']}）",
+             "reason": p["reason"], "expected": p["expected"]}
+            for p in problems
+        ]
+        return ("correction_requested", {**base, "problem_count": len(listed)},
+                Kind.CORRECTION_NOTICE, {**base, "problems": listed})
+    if cmd in ACCEPTING:
+        names = _material_names(case)
+        current = sorted(set(case.materials.filter(is_current=True).values_list("requirement_code", flat=True)))
+        doc = {**base, "decision_due": case.decision_due_promised, "materials": [names.get(c, c) for c in current]}
+        if cmd == "accept_with_pledge":
+            doc.update(pledged_materials=[names.get(c, c) for c in details.get("pledged", [])],
+                       pledge_due=details.get("pledge_due"))
+        return "case_accepted", {**base, "decision_due": case.decision_due_promised}, Kind.ACCEPTANCE_RECEIPT, doc
+    if cmd == "not_accept":
+        return ("case_not_accepted", base, Kind.NOT_ACCEPTED_NOTICE,
+                {**base, "reasons": case.reasons, "remedies": case.remedies, "competent_organ": case.competent_organ})
+    if cmd == "start_special_procedure":
+        pause = SpecialProcedurePause.objects.filter(pk=details.get("pause_id")).first()
+        declared = case.item_version.special_procedures.filter(kind=details.get("kind")).first()
+        procedure = declared.name if declared else details.get("kind", "")
+        doc = {
+            **base, "procedure": procedure, "expected_days": details.get("expected_days"),
+            "reason": pause.reason if pause else log.reason, "start": details.get("start"),
+            "basis": declared.legal_basis if declared else "",
+        }
+        event_ctx = {**base, "procedure": procedure, "expected_days": details.get("expected_days")}
+        return "special_procedure_started", event_ctx, Kind.SPECIAL_PROCEDURE_NOTICE, doc
+    if cmd == "approve_extension":
+        extension = Extension.objects.filter(case=case).first()
+        due = details.get("new_due") or case.decision_due_statutory
+        ctx = {**base, "days": details.get("days"), "decision_due": due}
+        return ("extension_approved", ctx, Kind.EXTENSION_NOTICE,
+                {**ctx, "reason": extension.reason if extension else log.reason})
+    if cmd == "decide":
+        if details.get("approve"):
+            return ("case_approved", base, Kind.APPROVAL_DECISION,
+                    {**base, "conditions": case.conditions, "licence_issue_due": case.licence_issue_due})
+        return ("case_refused", base, Kind.REFUSAL_DECISION,
+                {**base, "reasons": case.reasons, "remedies": case.remedies, "opinions": _opinions(case)})
+    if cmd == "decide_part":
+        result = {"approved": "准予", "refused": "不予"}.get(details.get("result", ""), "")
+        note = f"{details.get('department', '')}：{result}{log.reason and '（' + log.reason + '）'}"
+        return "case_status_changed", {**base, "state": _state_label(case), "note": note}, None, {}
+    if cmd == "issue_licence":
+        issued = _local_day(log)
+        fields = [{"label": k, "value": v} for k, v in (case.fields or {}).items()]
+        labels = dict(case.item_version.form_fields.values_list("name", "label"))
+        for f in fields:
+            f["label"] = labels.get(f["label"], f["label"])
+        doc = {
+            **base, "holder": case.business.name if case.business_id else base["applicant_name"],
+            "licence_no": case.licence_no, "conditions": case.conditions, "fields": fields,
+            "valid_from": issued, "valid_until": licence_valid_until(case, issued),
+        }
+        return "licence_issued", base, Kind.LICENCE, doc
+    if cmd in ("terminate", "expire_pledge"):
+        return "case_terminated", {**base, "reason": log.reason or "—"}, None, {}
+    if log.from_state != log.to_state:
+        return "case_status_changed", {**base, "state": _state_label(case)}, None, {}
+    return None, {}, None, {}
+
+
+def _local_day(log: TransitionLog) -> date:
+    from . import clock
+
+    return clock.local_date(log.at)
+
+
+def _opinions(case: Case) -> list[dict]:
+    """The departments' written opinions of the case's last round (joint items), for a refusal."""
+    from approvals.parallel.models import DepartmentTask
+
+    tasks = DepartmentTask.objects.filter(case=case, round=case.round).exclude(opinion="").select_related("department")
+    return [{"department": t.department.name, "opinion": t.opinion} for t in tasks]
+
+
+def _department_officers(department_id: int, jobs) -> list[int]:
+    return list(
+        OfficerMembership.objects.filter(department_id=department_id, job__in=jobs)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def announce(log_id: int) -> dict:
+    """Notify and issue what ``log_id`` calls for; idempotent. Returns what it wrote (for logs/tests)."""
+    log = TransitionLog.objects.filter(pk=log_id).select_related("case").first()
+    if log is None:
+        return {}
+    out: dict = {"notifications": [], "document": None}
+    with transaction.atomic():
+        case = (
+            Case.objects.select_related(
+                "item_version", "item_version__item", "item_version__department", "applicant",
+                "applicant__citizen_profile", "business",
+            ).get(pk=log.case_id)
+        )
+        event, event_ctx, kind, doc_ctx = _plan(case, log)
+        key = dedup_key(log)
+        if event:
+            out["notifications"] += notifications.notify([case.applicant_id], event, event_ctx, dedup_key=key)
+        if kind:
+            document = documents.issue_document(
+                kind, department_id=case.item_version.department_id, case_no=case.case_no, case_id=case.pk,
+                context=doc_ctx, dedup_key=f"log:{log.pk}", issued_on=_local_day(log), render=False,
+                queue=getattr(settings, "CASE_DOCUMENTS_RENDER_ON_COMMIT", True),
+            )
+            out["document"] = document.pk
+        # New work for the departments: one message per department task (joint items), or to the
+        # item's department when a single-department case is accepted.
+        out["notifications"] += _announce_tasks(case)
+        if log.command in ACCEPTING and case.decision_due_promised and not case.item_version.is_joint:
+            officers = _department_officers(case.item_version.department_id, DEPARTMENT_JOBS)
+            if officers:
+                out["notifications"] += notifications.notify(
+                    officers, "task_assigned", {"case_no": case.case_no, "item_name": case.item_version.name,
+                                                "due": case.decision_due_promised}, dedup_key=f"{key}:task",
+                )
+        if log.command == "request_extension":
+            heads = _department_officers(case.item_version.department_id, (Job.DEPARTMENT_HEAD,))
+            if heads:
+                out["notifications"] += notifications.notify(
+                    heads, "task_assigned", {"case_no": case.case_no, "item_name": case.item_version.name,
+                                             "due": case.decision_due_statutory}, dedup_key=f"{key}:head",
+                )
+    return out
+
+
+def _announce_tasks(case: Case) -> list[int]:
+    """Tell each department of its pending tasks of the current round (keyed per task: once)."""
+    from approvals.parallel.models import DepartmentTask, TaskState
+
+    written: list[int] = []
+    tasks = DepartmentTask.objects.with_due().filter(case=case, round=case.round, state=TaskState.PENDING)
+    for task in tasks:
+        officers = _department_officers(task.department_id, DEPARTMENT_JOBS)
+        if officers and task.effective_due:
+            written += notifications.notify(
+                officers, "task_assigned",
+                {"case_no": case.case_no, "item_name": case.item_version.name, "due": task.effective_due},
+                dedup_key=f"task:{task.pk}:opened",
+            )
+    return written
