@@ -6,12 +6,15 @@ Input serializers check types and formats only (a date is a date, a number a num
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts import masking
+from approvals.documents.models import OfficialDocument
+from approvals.documents.services import verify_url
 from approvals.items.models import SpecialProcedure
 
 from .models import (
@@ -191,6 +194,35 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
         return masking.mask_text(entry.reason)
 
 
+class OfficialDocumentSerializer(serializers.ModelSerializer):
+    """An official document of the case (notice, decision, licence) and where to get its PDF."""
+
+    title = serializers.CharField(read_only=True)
+    rendered = serializers.SerializerMethodField(help_text=_("Whether the PDF is stored yet (it is rendered on download otherwise)."))
+    download_url = serializers.SerializerMethodField(help_text=_("The PDF, for those who may see the case."))
+    verify_url = serializers.SerializerMethodField(help_text=_("The public verification page of the document."))
+
+    class Meta:
+        model = OfficialDocument
+        fields = ["id", "kind", "title", "number", "issued_on", "verification_code", "valid", "rendered",
+                  "download_url", "verify_url"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_rendered(self, document: OfficialDocument) -> bool:
+        return bool(document.sha256)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, document: OfficialDocument) -> str:
+        path = reverse("case-document", kwargs={"case_no": document.case_no, "document_id": document.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_verify_url(self, document: OfficialDocument) -> str:
+        return verify_url(document.verification_code)
+
+
 class CaseDetailSerializer(CaseSummarySerializer):
     """One case: summary, masked applicant, fields, clocks, outcome, notices, materials, timeline."""
 
@@ -206,12 +238,13 @@ class CaseDetailSerializer(CaseSummarySerializer):
     materials = serializers.SerializerMethodField(help_text=_("The current file of each material."))
     material_history = serializers.SerializerMethodField(help_text=_("Every uploaded version, newest first."))
     timeline = serializers.SerializerMethodField()
+    documents = serializers.SerializerMethodField(help_text=_("The case's official documents, oldest first."))
 
     class Meta(CaseSummarySerializer.Meta):
         fields = [
             *CaseSummarySerializer.Meta.fields, "verification_code", "applicant", "business", "application_fields",
             "clocks", "outcome",
-            "correction_notice", "correction_notices", "materials", "material_history", "timeline",
+            "correction_notice", "correction_notices", "materials", "material_history", "timeline", "documents",
         ]
         read_only_fields = fields
 
@@ -274,6 +307,10 @@ class CaseDetailSerializer(CaseSummarySerializer):
         return TimelineEntrySerializer(
             self._bundle.detail.timeline, many=True, context={"applicant_id": case.applicant_id}
         ).data
+
+    @extend_schema_field(OfficialDocumentSerializer(many=True))
+    def get_documents(self, case):
+        return OfficialDocumentSerializer(self._bundle.documents, many=True, context=self.context).data
 
 
 class PublicCaseStatusSerializer(serializers.ModelSerializer):

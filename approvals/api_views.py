@@ -40,9 +40,13 @@ from rest_framework.exceptions import APIException
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
+
+from approvals.documents.models import OfficialDocument
+from approvals.documents.views import pdf_response
 
 from . import idempotency, selectors, services
 from .api_serializers import (
@@ -76,8 +80,22 @@ from .models import (
     SpecialProcedurePause,
     State,
 )
+from .permissions import visible_cases
 
 CASE_NO_REGEX = r"[0-9A-Za-z][0-9A-Za-z-]{0,31}"
+
+
+class PDFRenderer(BaseRenderer):
+    """Lets a client ask for ``Accept: application/pdf``; the PDF itself is a ``FileResponse``."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        # Only errors pass through a renderer here: they are sent as JSON text.
+        return JSONRenderer().render(data)
 
 
 # --- error mapping ----------------------------------------------------------------------------
@@ -160,6 +178,7 @@ class DetailBundle:
     extension: Extension | None
     pledge: Pledge | None
     notices: list
+    documents: list
 
     @property
     def case(self) -> Case:
@@ -176,6 +195,7 @@ def detail_bundle(case_no: str, user) -> DetailBundle:
         extension=Extension.objects.filter(case=case).first(),
         pledge=Pledge.objects.filter(case=case).first(),
         notices=list(CorrectionNotice.objects.filter(case=case).order_by("issued_at", "pk")),
+        documents=list(OfficialDocument.objects.filter(case=case).order_by("created_at", "pk")),
     )
 
 
@@ -269,7 +289,25 @@ class CaseViewSet(EngineErrorsMixin, mixins.ListModelMixin, viewsets.GenericView
         return selectors.cases_for(self.request.user).select_related("applicant__citizen_profile")
 
     def retrieve(self, request, case_no: str):
-        return Response(CaseDetailSerializer(detail_bundle(case_no, request.user)).data)
+        return Response(CaseDetailSerializer(detail_bundle(case_no, request.user), context={"request": request}).data)
+
+    @extend_schema(
+        summary=gettext_lazy("Download an official document's PDF"),
+        description=gettext_lazy(
+            "The PDF of one of the case's documents (listed under ``documents`` in the case detail), for "
+            "anyone who may see the case. A PDF not rendered yet is rendered now."
+        ),
+        parameters=[CASE_NO_PARAM, OpenApiParameter("document_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: NOT_FOUND_404},
+    )
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>[0-9]+)",
+            renderer_classes=[JSONRenderer, PDFRenderer])
+    def document(self, request, case_no: str, document_id: str):
+        case = visible_cases(request.user).filter(case_no=case_no).values_list("pk", flat=True).first()
+        document = OfficialDocument.objects.filter(pk=document_id, case_id=case).first() if case else None
+        if document is None:
+            raise Http404(_("No such document."))
+        return pdf_response(document, as_attachment=True)
 
     def create(self, request):
         key = idempotency.key_from(request)
@@ -399,7 +437,7 @@ class CaseCommandView(EngineErrorsMixin, APIView):
     def post(self, request, case_no: str):
         serializer = self.command.input(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = self.command.call(case_id_of(case_no), request.user, serializer.validated_data)
+        case = self.command.call(case_no, request.user, serializer.validated_data)
         return Response(state_of(case))
 
 

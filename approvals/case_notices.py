@@ -18,6 +18,7 @@ start_special_procedure     special_procedure_started   special-procedure notice
 approve_extension           extension_approved          extension notice
 decide (approve / refuse)   case_approved / refused     approval / refusal decision
 issue_licence               licence_issued              licence
+decide_part (independent)   part_decided                —
 terminate, expire_pledge    case_terminated             —
 other state changes         case_status_changed         —
 ==========================  ==========================  ===========================================
@@ -26,7 +27,10 @@ Besides, departments are told of new work (``task_assigned``): every pending dep
 the case's current round (joint items, ``approvals.parallel``; keyed per task, so a new round's
 tasks are announced once), the item's department when a single-department case is accepted, and
 the department head when an extension is requested. ``decide_part`` (independent join policy)
-reaches the applicant as ``case_status_changed`` naming the department and its part decision.
+reaches the applicant as its own ``part_decided`` message naming the department and its part
+decision. When a command cancelled a joint case's open tasks (the all-agree refusal, withdrawal,
+termination, a missed pledge, a new round), each officer who had claimed one of them gets one
+``task_cancelled`` message (keyed per cancel row of the task log).
 """
 
 from __future__ import annotations
@@ -54,7 +58,9 @@ Job = OfficerMembership.Job
 DEPARTMENT_JOBS = (Job.REVIEWER, Job.APPROVER, Job.DEPARTMENT_HEAD)
 
 ACCEPTING = ("accept", "accept_with_pledge", "deem_accepted")
-SILENT = ("resubmit",)  # the applicant's own step; submit is confirmed, resubmission shows on the timeline
+SILENT = ("resubmit",)
+# Commands that may cancel a joint case's open department tasks (``parallel.cancel_open_tasks``).
+CANCELLING = ("decide", "withdraw", "terminate", "expire_pledge", "resubmit_supplement")  # the applicant's own step; submit is confirmed, resubmission shows on the timeline
 
 
 def dedup_key(log: TransitionLog) -> str:
@@ -160,9 +166,9 @@ def _plan(case: Case, log: TransitionLog) -> tuple[str | None, dict, str | None,
         return ("case_refused", base, Kind.REFUSAL_DECISION,
                 {**base, "reasons": case.reasons, "remedies": case.remedies, "opinions": _opinions(case)})
     if cmd == "decide_part":
-        result = {"approved": "准予", "refused": "不予"}.get(details.get("result", ""), "")
-        note = f"{details.get('department', '')}：{result}{log.reason and '（' + log.reason + '）'}"
-        return "case_status_changed", {**base, "state": _state_label(case), "note": note}, None, {}
+        ctx = {**base, "department": details.get("department", ""), "result": details.get("result", ""),
+               "reason": log.reason, "conditions": details.get("conditions", "")}
+        return "part_decided", ctx, None, {}
     if cmd == "issue_licence":
         issued = _local_day(log)
         fields = [{"label": k, "value": v} for k, v in (case.fields or {}).items()]
@@ -228,6 +234,8 @@ def announce(log_id: int) -> dict:
                 queue=getattr(settings, "CASE_DOCUMENTS_RENDER_ON_COMMIT", True),
             )
             out["document"] = document.pk
+        if log.command in CANCELLING:
+            out["notifications"] += _announce_cancelled_tasks(case)
         # New work for the departments: one message per department task (joint items), or to the
         # item's department when a single-department case is accepted.
         out["notifications"] += _announce_tasks(case)
@@ -261,5 +269,39 @@ def _announce_tasks(case: Case) -> list[int]:
                 officers, "task_assigned",
                 {"case_no": case.case_no, "item_name": case.item_version.name, "due": task.effective_due},
                 dedup_key=f"task:{task.pk}:opened",
+            )
+    return written
+
+
+def _announce_cancelled_tasks(case: Case) -> list[int]:
+    """Tell the officers who had claimed a task that it was cancelled (keyed per task log row: once).
+
+    ``parallel.cancel_open_tasks`` names them in the cancel rows' ``details.notify``; the rows
+    already announced (their in-app message exists) are skipped in one query.
+    """
+    from approvals.notifications.models import Notification
+    from approvals.parallel.models import TaskLog
+
+    rows = [
+        entry for entry in TaskLog.objects.filter(task__case=case, command="cancel").select_related("task__department")
+        if (entry.details or {}).get("notify")
+    ]
+    if not rows:
+        return []
+    done = set(
+        Notification.objects.filter(
+            event="task_cancelled",
+            dedup_key__in=[f"task-log:{e.pk}:cancelled:{u}:in_app" for e in rows for u in e.details["notify"]],
+        ).values_list("dedup_key", flat=True)
+    )
+    written: list[int] = []
+    for entry in rows:
+        officers = [u for u in entry.details["notify"] if f"task-log:{entry.pk}:cancelled:{u}:in_app" not in done]
+        if officers:
+            written += notifications.notify(
+                officers, "task_cancelled",
+                {"case_no": case.case_no, "item_name": case.item_version.name,
+                 "department": entry.task.department.name, "reason": entry.details.get("reason") or "cancelled"},
+                dedup_key=f"task-log:{entry.pk}:cancelled",
             )
     return written

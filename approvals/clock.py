@@ -109,8 +109,13 @@ def decision_dues_from(start: date, version) -> tuple[date, date]:
     return calendar.due_date(start, promised), calendar.due_date(start, statutory)
 
 
-def expected(case) -> dict[str, date | None]:
-    """The clock fields ``case`` should hold, recomputed from its facts."""
+def expected(case, *, before_review: bool = False) -> dict[str, date | None]:
+    """The clock fields ``case`` should hold, recomputed from its facts.
+
+    ``before_review``: the case is being filed or accepted right now, so it cannot have a special
+    procedure, an extension, a supplementary-materials notice or a pledge yet (they all start later);
+    the look-ups for them are skipped. ``accept_with_pledge`` creates its pledge after this and
+    refreshes again without the flag."""
     version = case.item_version
     out: dict[str, date | None] = dict.fromkeys(CLOCK_FIELDS)
     start = intake_start(case)
@@ -118,13 +123,13 @@ def expected(case) -> dict[str, date | None]:
         out["intake_due"] = calendar.add_working_days(start, version.acceptance_limit_days)
     if case.accepted_on is not None:
         promised, statutory = limits(version)
-        pauses = _pauses(case)
-        extensions = _extensions(case)
+        pauses = () if before_review else _pauses(case)
+        extensions = () if before_review else _extensions(case)
         out["decision_due_promised"] = calendar.due_date(case.accepted_on, promised, pauses=pauses, extensions=extensions)
         out["decision_due_statutory"] = calendar.due_date(
             case.accepted_on, statutory, pauses=pauses, extensions=extensions
         )
-    pledge = getattr(case, "pledge", None) if case.pk else None
+    pledge = getattr(case, "pledge", None) if case.pk and not before_review else None
     if pledge is not None:
         out["pledge_due"] = pledge.due
     if case.decision == "approved" and case.decided_on is not None:
@@ -132,10 +137,10 @@ def expected(case) -> dict[str, date | None]:
     return out
 
 
-def refresh(case) -> None:
-    """Recompute and set every clock field on ``case`` (the caller saves)."""
+def refresh(case, *, before_review: bool = False) -> None:
+    """Recompute and set every clock field on ``case`` (the caller saves); see ``expected``."""
     try:
-        values = expected(case)
+        values = expected(case, before_review=before_review)
     except calendar.CalendarNotConfirmed as exc:
         raise ValidationError(
             coded({"calendar": _("The working-day calendar is not confirmed that far ahead: %(error)s") % {"error": exc}}, "calendar_not_confirmed")

@@ -10,7 +10,8 @@ For one user and one key:
 
 Race safety: the record row is inserted *in the same transaction* as the case. A concurrent
 request with the same key blocks on the unique index (user, key) until the first commits, then
-gets ``IntegrityError``, reads the committed record and replays it. A request that fails (400,
+finds the key taken (``ON CONFLICT DO NOTHING`` inserts nothing), reads the committed record and
+replays it. A request that fails (400,
 403, 409 …) rolls its record back with everything else, so the key can be used again.
 """
 
@@ -21,7 +22,8 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import status
@@ -82,17 +84,28 @@ def run_once(request, key: str, action: Callable[[], tuple[int, dict, Case]]) ->
     print_ = fingerprint(request.method, request.path, request.data)
     user = request.user
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(user=user, key=key, fingerprint=print_)
-        except IntegrityError:
+        record_id = _claim(user.pk, key, print_)
+        if record_id is None:
             # Another request holds (or held) the key: its transaction has committed by now.
             record = IdempotencyRecord.objects.select_for_update().get(user=user, key=key)
             return _replay(record, print_)
         status_code, body, case = action()
         body = json.loads(canonical_json(body))
-        record.case = case
-        record.response_status = status_code
-        record.response_body = body
-        record.save(update_fields=["case", "response_status", "response_body"])
+        IdempotencyRecord.objects.filter(pk=record_id).update(case=case, response_status=status_code, response_body=body)
     return Outcome(status=status_code, body=body, case=case)
+
+
+def _claim(user_id: int, key: str, print_: str) -> int | None:
+    """Insert the record for (user, key); ``None`` when it exists already. ``ON CONFLICT DO NOTHING``
+    waits for a concurrent holder of the key to finish, like a plain insert would, but needs no
+    savepoint to survive the conflict (one statement instead of three)."""
+    table = IdempotencyRecord._meta.db_table
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(table)} ({quote('key')}, user_id, fingerprint, created_at) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (user_id, " + quote("key") + ") DO NOTHING RETURNING id",
+            [key, user_id, print_, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None

@@ -16,14 +16,15 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from accounts.models import BusinessAgent
+from accounts.models import BusinessAgent, OfficerMembership
 from approvals.items.models import ItemVersion, MaterialRequirement
+from approvals.items.selectors import application_specs
 from approvals.supervision import calendar
 
 from . import clock, files
@@ -43,6 +44,10 @@ from .models import (
 )
 from .permissions import ensure_can
 
+#: How commands name their case: the primary key, or the case number (the API's identifier), which
+#: saves the API a look-up before the lock.
+CaseRef = int | str
+
 VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 VERIFICATION_LENGTH = 10
 
@@ -56,12 +61,14 @@ STANDARD_REMEDIES = (
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _lock(case_id: int) -> Case:
+def _lock(case_id: CaseRef) -> Case:
+    """Lock the case row, found by primary key or by case number, in one query."""
+    lookup = {"case_no": case_id} if isinstance(case_id, str) else {"pk": case_id}
     try:
         return (
             Case.objects.select_for_update(of=("self",))
             .select_related("item_version", "item_version__item", "item_version__department")
-            .get(pk=case_id)
+            .get(**lookup)
         )
     except Case.DoesNotExist:
         raise Http404(_("No such case.")) from None
@@ -155,11 +162,26 @@ def _new_verification_code() -> str:
 
 
 def allocate_case_no(region_code: str, year: int) -> str:
-    """Next number for region+year, e.g. 429901-2026-000123 (the counter row is locked)."""
-    seq, _created = CaseNumberSequence.objects.select_for_update().get_or_create(region_code=region_code, year=year)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    return f"{region_code}-{year}-{seq.last:06d}"
+    """Next number for region+year, e.g. 429901-2026-000123.
+
+    One ``UPDATE … RETURNING`` increments the counter row and locks it until the caller's
+    transaction ends, so numbers are unique and gap-free (a rolled-back filing gives its number back).
+    """
+    table = CaseNumberSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE region_code = %s AND year = %s RETURNING last",  # noqa: S608
+            [region_code, year],
+        )
+        row = cursor.fetchone()
+    if row is None:  # the first number of this region and year: create the counter
+        try:
+            with transaction.atomic():
+                CaseNumberSequence.objects.create(region_code=region_code, year=year, last=1)
+        except IntegrityError:  # another filing created it first
+            return allocate_case_no(region_code, year)
+        row = (1,)
+    return f"{region_code}-{year}-{row[0]:06d}"
 
 
 # --- applicant commands -----------------------------------------------------------------------
@@ -208,14 +230,20 @@ def create_case(
             errors["business_id"] = [_("This item is for individuals only.")]
     elif version.target == ItemVersion.Target.BUSINESS:
         errors["business_id"] = [_("This item is for businesses: choose the business you act for.")]
+    specs = application_specs(version)
     try:
-        cleaned = clean_fields(list(version.form_fields.all()), fields or {})
+        cleaned = clean_fields(specs.form_fields, fields or {})
     except ValidationError as exc:
         errors.update(exc.message_dict)
         cleaned = {}
+    if submit and not errors:
+        # A new case has no materials yet: it can be filed at once only if none is required.
+        errors.update(_missing(specs.form_fields, specs.materials, cleaned, present=set()))
     _raise(errors)
-    with transaction.atomic():
-        case = Case.objects.create(
+    # Everything is validated before the first write, so no savepoint of its own is needed:
+    # an error from here on aborts the caller's transaction as a whole.
+    with transaction.atomic(savepoint=False):
+        case = Case(
             case_no=allocate_case_no(version.department.region_code, on.year),
             verification_code=_new_verification_code(),
             item_version=version,
@@ -226,11 +254,22 @@ def create_case(
             channel=channel,
         )
         if submit:
-            case = globals()["submit"](case.pk, user=user)
+            _fire(case, "submit")
+            _start_intake_clock(case)
+        case.save(force_insert=True)
+        if submit:
+            _log(case, State.DRAFT, "submit", user, details={"intake_due": case.intake_due.isoformat()})
     return case
 
 
-def attach_material(case_id: int, *, user, requirement_code: str, upload) -> CaseMaterial:
+def _start_intake_clock(case: Case) -> None:
+    """Receipt: the intake clock starts on the calendar date of receipt in Asia/Shanghai (Art. 32)."""
+    case.received_at = clock.now()
+    case.received_on = clock.local_date(case.received_at)
+    clock.refresh(case, before_review=True)
+
+
+def attach_material(case_id: CaseRef, *, user, requirement_code: str, upload, on_behalf_by=None) -> CaseMaterial:
     """Upload a file for a material of the pinned version; earlier files stay in the history.
 
     Allowed in a draft (any material), while a correction notice is open (only the listed
@@ -287,7 +326,7 @@ def attach_material(case_id: int, *, user, requirement_code: str, upload) -> Cas
                 size=checked.size,
                 content_type=checked.content_type,
                 uploaded_at=clock.now(),
-                uploaded_by=user,
+                uploaded_by=on_behalf_by or user,
                 # Supplementary materials open the next review round (approvals.parallel).
                 round=case.round + 1 if supplied_for == "supplement" else case.round,
                 supplied_for=supplied_for,
@@ -307,46 +346,51 @@ def attach_material(case_id: int, *, user, requirement_code: str, upload) -> Cas
     return material
 
 
-def _missing_for_submission(case: Case) -> dict[str, list[str]]:
+def _missing(form_fields, requirements, fields: dict, present: set[str]) -> dict[str, list[str]]:
     """Required fields and required materials not supplied. Pledgeable (容缺) materials may be
     missing at submission: the front desk then accepts with pledge or sends a correction notice."""
-    version = case.item_version
-    missing = missing_required(list(version.form_fields.all()), case.fields)
-    present = _current_codes(case)
-    for req in version.materials.all():
+    missing = missing_required(form_fields, fields)
+    for req in requirements:
         if req.necessity == MaterialRequirement.Necessity.REQUIRED and req.code not in present:
             missing[f"materials.{req.code}"] = [_("%(name)s is missing.") % {"name": req.name}]
     return missing
 
 
 def _missing_pledgeable(case: Case) -> dict[str, str]:
-    """Pledgeable materials still missing: the application is not complete without them or a pledge."""
-    present = _current_codes(case)
+    """Pledgeable materials still missing (one query): the application is not complete without
+    them or a pledge."""
+    supplied = CaseMaterial.objects.filter(case=case, is_current=True).values("requirement_code")
     return {
-        f"materials.{req.code}": _("%(name)s is missing: accept with pledge, or ask for it in a correction notice.")
-        % {"name": req.name}
-        for req in case.item_version.materials.all()
-        if req.necessity == MaterialRequirement.Necessity.PLEDGEABLE and req.code not in present
+        f"materials.{code}": _("%(name)s is missing: accept with pledge, or ask for it in a correction notice.")
+        % {"name": name}
+        for code, name in MaterialRequirement.objects.filter(
+            version_id=case.item_version_id, necessity=MaterialRequirement.Necessity.PLEDGEABLE
+        )
+        .exclude(code__in=supplied)
+        .values_list("code", "name")
     }
 
 
-def submit(case_id: int, *, user) -> Case:
-    """Draft → submitted; the intake clock starts on the receipt date (Asia/Shanghai)."""
+def submit(case_id: CaseRef, *, user, on_behalf_by=None) -> Case:
+    """Draft → submitted; the intake clock starts on the receipt date (Asia/Shanghai).
+    ``on_behalf_by``: the front-desk officer filing it at the window (the log names them)."""
     with transaction.atomic():
         case = _lock(case_id)
         ensure_can(user, "submit", case)
         _require(case, "submit")
-        _raise(_missing_for_submission(case))
+        specs = application_specs(case.item_version)
+        _raise(_missing(specs.form_fields, specs.materials, case.fields, _current_codes(case)))
         before = _fire(case, "submit")
-        case.received_at = clock.now()
-        case.received_on = clock.local_date(case.received_at)
-        clock.refresh(case)
+        _start_intake_clock(case)
         case.save()
-        _log(case, before, "submit", user, details={"intake_due": case.intake_due.isoformat()})
+        details = {"intake_due": case.intake_due.isoformat()}
+        if on_behalf_by is not None:
+            details["on_behalf_of"] = case.applicant_id
+        _log(case, before, "submit", on_behalf_by or user, details=details)
     return case
 
 
-def resubmit(case_id: int, *, user) -> Case:
+def resubmit(case_id: CaseRef, *, user) -> Case:
     """Correction requested → submitted once every listed material is replaced; that day the
     application is complete (and a new intake period runs from it)."""
     with transaction.atomic():
@@ -376,7 +420,7 @@ def resubmit(case_id: int, *, user) -> Case:
     return case
 
 
-def withdraw(case_id: int, *, user, reason: str = "") -> Case:
+def withdraw(case_id: CaseRef, *, user, reason: str = "") -> Case:
     """The applicant withdraws an open case."""
     with transaction.atomic():
         case = _lock(case_id)
@@ -393,7 +437,27 @@ def withdraw(case_id: int, *, user, reason: str = "") -> Case:
 # --- intake (front desk) ----------------------------------------------------------------------
 
 
-def request_correction(case_id: int, *, officer, problems: list[dict]) -> Case:
+def intake_at_window(*, officer, applicant, item_code: str, fields: dict, uploads: dict) -> Case:
+    """Intake at the window for an applicant who came in person: the front-desk officer files the
+    case on the applicant's behalf (channel ``window``) with the scanned materials (``uploads``:
+    material code → file) and submits it, all or nothing. The case belongs to the applicant; the
+    log and the materials name the officer who did it."""
+    if not any(m.job == OfficerMembership.Job.FRONT_DESK for m in officer.memberships.all()) and not officer.is_superuser:
+        raise PermissionDenied(_("Only the front desk takes applications at the window."))
+    with transaction.atomic():
+        case = create_case(user=applicant, item_code=item_code, fields=fields, channel=Case.Channel.WINDOW)
+        errors: dict[str, list[str]] = {}
+        for code, upload in uploads.items():
+            try:
+                attach_material(case.pk, user=applicant, requirement_code=code, upload=upload, on_behalf_by=officer)
+            except ValidationError as exc:
+                errors[f"materials.{code}"] = exc.messages
+        _raise(errors)
+        return submit(case.pk, user=applicant, on_behalf_by=officer)
+
+
+
+def request_correction(case_id: CaseRef, *, officer, problems: list[dict]) -> Case:
     """补正: ONE notice per intake listing every problem (material code, reason, expected)."""
     with transaction.atomic():
         case = _lock(case_id)
@@ -436,7 +500,7 @@ def _acceptance_date(case: Case) -> date:
     return case.complete_on or clock.today()
 
 
-def accept(case_id: int, *, officer, note: str = "") -> Case:
+def accept(case_id: CaseRef, *, officer, note: str = "") -> Case:
     """Submitted → accepted; the decision clocks start on the acceptance date."""
     with transaction.atomic():
         case = _lock(case_id)
@@ -445,7 +509,7 @@ def accept(case_id: int, *, officer, note: str = "") -> Case:
         _raise(coded(_missing_pledgeable(case), "incomplete"))
         before = _fire(case, "accept")
         case.accepted_on = _acceptance_date(case)
-        clock.refresh(case)
+        clock.refresh(case, before_review=True)
         case.save()
         _log(case, before, "accept", officer, reason=note, details={"accepted_on": case.accepted_on.isoformat()})
         _open_department_tasks(case)
@@ -468,7 +532,7 @@ def _close_department_tasks(case_ids: list[int], *, actor=None, reason: str = ""
 
 
 def accept_with_pledge(
-    case_id: int, *, officer, pledged_material_codes: list[str], pledge_due: date, note: str = ""
+    case_id: CaseRef, *, officer, pledged_material_codes: list[str], pledge_due: date, note: str = ""
 ) -> Case:
     """容缺受理: accepted while pledgeable materials that are missing (or were listed as defective)
     are supplied later, by ``pledge_due`` (no later than the promised decision due).
@@ -505,7 +569,7 @@ def accept_with_pledge(
         _raise(errors)
         before = _fire(case, "accept_with_pledge")
         case.accepted_on = _acceptance_date(case)
-        clock.refresh(case)
+        clock.refresh(case, before_review=True)
         if not isinstance(pledge_due, date) or pledge_due < clock.today():
             errors["pledge_due"] = [_("The pledge deadline must be a date from today on.")]
         elif pledge_due > case.decision_due_promised:
@@ -526,7 +590,7 @@ def accept_with_pledge(
 
 
 def not_accept(
-    case_id: int,
+    case_id: CaseRef,
     *,
     officer,
     reasons: str,
@@ -560,7 +624,7 @@ def not_accept(
 # --- review (department) ----------------------------------------------------------------------
 
 
-def start_review(case_id: int, *, officer) -> Case:
+def start_review(case_id: CaseRef, *, officer) -> Case:
     """Accepted (with or without pledge) → in review. Not automatic: the department takes the case."""
     with transaction.atomic():
         case = _lock(case_id)
@@ -573,7 +637,7 @@ def start_review(case_id: int, *, officer) -> Case:
 
 
 def start_special_procedure(
-    case_id: int, *, officer, kind: str, start: date, expected_days: int, reason: str
+    case_id: CaseRef, *, officer, kind: str, start: date, expected_days: int, reason: str
 ) -> Case:
     """Art. 45: a procedure the item declares; its working days do not count (decision dues move)."""
     with transaction.atomic():
@@ -621,7 +685,7 @@ def begin_special_procedure(
     return pause
 
 
-def end_special_procedure(case_id: int, *, officer, end: date) -> Case:
+def end_special_procedure(case_id: CaseRef, *, officer, end: date) -> Case:
     """The running special procedure ends on ``end`` (inclusive); the dues are recomputed."""
     with transaction.atomic():
         case = _lock(case_id)
@@ -656,7 +720,7 @@ def finish_special_procedure(case: Case, officer, *, end: date, pause: SpecialPr
     return pause
 
 
-def request_extension(case_id: int, *, officer, days: int, reason: str) -> Case:
+def request_extension(case_id: CaseRef, *, officer, days: int, reason: str) -> Case:
     """Ask for the one extension (Art. 42), before the original statutory due date."""
     with transaction.atomic():
         case = _lock(case_id)
@@ -684,7 +748,7 @@ def request_extension(case_id: int, *, officer, days: int, reason: str) -> Case:
     return case
 
 
-def approve_extension(case_id: int, *, head, note: str = "") -> Case:
+def approve_extension(case_id: CaseRef, *, head, note: str = "") -> Case:
     """The department head approves the pending extension, before the original due date."""
     with transaction.atomic():
         case = _lock(case_id)
@@ -714,7 +778,7 @@ def approve_extension(case_id: int, *, head, note: str = "") -> Case:
 
 
 def decide(
-    case_id: int, *, officer, approve: bool, reasons: str = "", remedies: str = "", conditions: str = ""
+    case_id: CaseRef, *, officer, approve: bool, reasons: str = "", remedies: str = "", conditions: str = ""
 ) -> Case:
     """准予 / 不予行政许可决定 (Art. 38). A refusal needs reasons and remedies.
 
@@ -767,7 +831,7 @@ def apply_decision(
     return case
 
 
-def issue_licence(case_id: int, *, officer, licence_no: str = "") -> Case:
+def issue_licence(case_id: CaseRef, *, officer, licence_no: str = "") -> Case:
     with transaction.atomic():
         case = _lock(case_id)
         ensure_can(officer, "issue_licence", case)
@@ -780,7 +844,7 @@ def issue_licence(case_id: int, *, officer, licence_no: str = "") -> Case:
     return case
 
 
-def deliver(case_id: int, *, officer, method: str, tracking_no: str = "") -> Case:
+def deliver(case_id: CaseRef, *, officer, method: str, tracking_no: str = "") -> Case:
     """Hand over the licence: at the window, by post (tracking number required) or electronically."""
     with transaction.atomic():
         case = _lock(case_id)
@@ -798,7 +862,7 @@ def deliver(case_id: int, *, officer, method: str, tracking_no: str = "") -> Cas
     return case
 
 
-def close(case_id: int, *, officer) -> Case:
+def close(case_id: CaseRef, *, officer) -> Case:
     with transaction.atomic():
         case = _lock(case_id)
         ensure_can(officer, "close", case)
@@ -810,7 +874,7 @@ def close(case_id: int, *, officer) -> Case:
     return case
 
 
-def terminate(case_id: int, *, officer, legal_reason: str) -> Case:
+def terminate(case_id: CaseRef, *, officer, legal_reason: str) -> Case:
     """终止审查 for a stated legal reason."""
     with transaction.atomic():
         case = _lock(case_id)

@@ -26,6 +26,7 @@ from accounts.models import BusinessAgent
 from approvals import files
 from approvals import services as cases
 from approvals.documents.models import OfficialDocument
+from approvals.documents.views import pdf_response
 from approvals.exceptions import Conflict
 from approvals.forms_validation import missing_required
 from approvals.items.models import ItemVersion
@@ -637,10 +638,9 @@ def withdraw(request, case_no: str):
 def document_download(request, case_no: str, document_id: int):
     detail = _own_case(request, case_no)
     document = OfficialDocument.objects.filter(pk=document_id, case_no=detail.case.case_no).first()
-    if document is None or not document.pdf:
+    if document is None:
         raise Http404
-    return FileResponse(document.pdf.open("rb"), as_attachment=True, filename=f"{document.number}.pdf",
-                        content_type="application/pdf")
+    return pdf_response(document, as_attachment=True)
 
 
 @applicant_required

@@ -214,6 +214,15 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@localhost")
 SMS_BACKEND = env("SMS_BACKEND", "approvals.notifications.sms.ConsoleSmsBackend")
+NOTIFICATION_MAX_ATTEMPTS = int(env("NOTIFICATION_MAX_ATTEMPTS", "5"))
+NOTIFICATION_RETRY_BASE_SECONDS = float(env("NOTIFICATION_RETRY_BASE_SECONDS", "60"))
+NOTIFICATION_CLAIM_TIMEOUT_SECONDS = float(env("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", "600"))
+
+# Supervision (approvals.supervision): the incremental sweep re-reads this many recent log rows to
+# see transactions that committed late; real-name complaints are answered within this many working days.
+SUPERVISION_LOG_OVERLAP_ROWS = int(env("SUPERVISION_LOG_OVERLAP_ROWS", "10000"))
+COMPLAINT_REPLY_LIMIT_DAYS = int(env("COMPLAINT_REPLY_LIMIT_DAYS", "15"))
+
 # Public address printed on documents for their verification page (/verify/<code>/).
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://localhost:8000")
 

@@ -56,7 +56,9 @@ class OfficialDocument(models.Model):
     the document (and for documents issued without a case row, e.g. in the benchmark).
 
     ``context`` keeps what the PDF was rendered from (only masked personal data goes in it), so
-    the ``render_document`` task can render it again if the first attempt failed.
+    the ``render_document`` task can render it again if the first attempt failed; the periodic
+    ``render_stale_documents`` sweep re-queues documents still unrendered after a while
+    (``render_queued_at``).
     """
 
     class Kind(models.TextChoices):
@@ -88,6 +90,10 @@ class OfficialDocument(models.Model):
     verification_code = models.CharField(_("verification code"), max_length=16, unique=True)
     pdf = models.FileField(_("PDF"), upload_to=_pdf_path, blank=True)
     sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    render_queued_at = models.DateTimeField(
+        _("render re-queued at"), null=True, blank=True,
+        help_text=_("When the sweep last queued the PDF's rendering again (its first task was lost)."),
+    )
     valid = models.BooleanField(_("valid"), default=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revocation_reason = models.TextField(_("revocation reason"), blank=True)
@@ -101,6 +107,10 @@ class OfficialDocument(models.Model):
             models.UniqueConstraint(
                 fields=["case_no", "kind", "dedup_key"], name="unique_document_per_case_kind_key"
             )
+        ]
+        # The render sweep reads only the documents still without a PDF.
+        indexes = [
+            models.Index(fields=["created_at"], name="document_render_pending", condition=models.Q(sha256="")),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from uuid import uuid4
 
 from django.conf import settings
@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -252,6 +253,42 @@ def render_document(document_id: int) -> bool:
         document.sha256 = hashlib.sha256(pdf).hexdigest()
         document.save(update_fields=["pdf", "sha256"])
     return True
+
+
+def stale_after() -> timedelta:
+    """How long a document may wait for its PDF before the sweep queues the rendering again
+    (``DOCUMENTS_RENDER_STALE_MINUTES``, default 10)."""
+    return timedelta(minutes=float(getattr(settings, "DOCUMENTS_RENDER_STALE_MINUTES", 10)))
+
+
+def queue_stale_renders(*, limit: int = 500) -> list[int]:
+    """Queue ``render_document`` again for documents whose PDF is still missing ``stale_after()``
+    after they were issued (or after the sweep last queued them): their task was lost.
+
+    Set-based and guarded: the candidates are selected and marked (``render_queued_at``) in one
+    transaction under ``FOR UPDATE SKIP LOCKED``, so two sweeps at once queue a document once, and
+    a document whose PDF is being rendered right now (its row is locked) is left alone. Rendering
+    itself is idempotent per document, so a late original task and a re-queued one render once.
+    Returns the ids queued.
+    """
+    from .tasks import render_document as render_task
+
+    now = timezone.now()
+    cutoff = now - stale_after()
+    with transaction.atomic():
+        ids = list(
+            OfficialDocument.objects.select_for_update(skip_locked=True)
+            .filter(sha256="", created_at__lte=cutoff)
+            .filter(Q(render_queued_at__isnull=True) | Q(render_queued_at__lte=cutoff))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            OfficialDocument.objects.filter(pk__in=ids).update(render_queued_at=now)
+            transaction.on_commit(lambda: [render_task.delay(pk) for pk in ids], robust=True)
+    if ids:
+        logger.warning("Re-queued the rendering of %d document(s) whose PDF was missing: %s", len(ids), ids)
+    return ids
 
 
 # --- verification and revocation ---------------------------------------------------------------

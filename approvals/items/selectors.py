@@ -6,12 +6,14 @@ queries does not depend on how many items or child rows there are (pinned by tes
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from functools import lru_cache
+from typing import NamedTuple
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
-from .models import CoDepartment, Department, Item, ItemVersion
+from .models import CoDepartment, Department, FormField, Item, ItemVersion, MaterialRequirement
 
 # Child rows shown on an item's public page, in display order (VersionChild.Meta.ordering).
 DETAIL_PREFETCHES = (
@@ -74,3 +76,34 @@ def items_with_current_version(on: date | None = None) -> QuerySet[Item]:
         latest_version=Subquery(latest.values("version")[:1]),
         latest_status=Subquery(latest.values("status")[:1]),
     )
+
+
+class ApplicationSpecs(NamedTuple):
+    """What an application to one version must contain: its form fields and material requirements."""
+
+    form_fields: tuple[FormField, ...]
+    materials: tuple[MaterialRequirement, ...]
+
+
+def application_specs(version: ItemVersion) -> ApplicationSpecs:
+    """The form fields and materials of ``version``, in display order.
+
+    A published version never changes (``ItemVersion.ensure_editable``), so its specs are read
+    once per process and kept; the key includes ``published_at`` so that a reused primary key
+    (a rolled-back test database) can never return another version's rows. Drafts are read anew.
+    """
+    if version.status == ItemVersion.Status.DRAFT or version.published_at is None:
+        return _read_specs(version.pk)
+    return _published_specs(version.pk, version.published_at)
+
+
+def _read_specs(version_id: int) -> ApplicationSpecs:
+    return ApplicationSpecs(
+        tuple(FormField.objects.filter(version_id=version_id).order_by("position", "pk")),
+        tuple(MaterialRequirement.objects.filter(version_id=version_id).order_by("position", "pk")),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _published_specs(version_id: int, published_at: datetime) -> ApplicationSpecs:
+    return _read_specs(version_id)

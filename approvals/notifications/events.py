@@ -48,11 +48,17 @@ EVENTS: dict[str, Event] = {
         Event("case_refused", _CASE, (IN_APP, EMAIL, SMS)),
         Event("licence_issued", _CASE, (IN_APP, EMAIL, SMS)),
         Event("case_terminated", (*_CASE, "reason"), (IN_APP, EMAIL, SMS)),
+        # Independent join policy: one department's part decision (``result`` approved/refused;
+        # optional ``reason`` and ``conditions``).
+        Event("part_decided", (*_CASE, "department", "result"), (IN_APP, EMAIL, SMS)),
         # Any other change of state (review started, delivered, closed, withdrawn …): ``state`` is
         # its display name in the recipient's language.
         Event("case_status_changed", (*_CASE, "state"), (IN_APP, EMAIL)),
         # To officers.
         Event("task_assigned", (*_CASE, "due"), (IN_APP,)),
+        # A task the officer had claimed was cancelled; ``reason`` is the cancel reason's code
+        # (case_refused, withdraw, terminate, expire_pledge, next_round).
+        Event("task_cancelled", (*_CASE, "department", "reason"), (IN_APP,)),
         Event("deadline_warning", (*_CASE, "due"), (IN_APP, SMS)),
         # Supervision sweep digests (approvals.supervision.sweep).
         Event("supervision_cards", ("department", "prompts", "yellow", "red", "cases"), (IN_APP, EMAIL, SMS)),

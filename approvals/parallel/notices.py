@@ -4,14 +4,13 @@
   ``task_assigned`` notification through ``approvals.notifications.services.notify`` (outbox,
   written in the same transaction, deduplicated per task log row).
 - Officers whose claimed task is cancelled (the case was refused by the join, withdrawn,
-  terminated, or a new round opened) and the applicant's separate part decisions (independent
-  policy) have no event in ``approvals.notifications.events`` yet. They go through the case
-  engine's on-commit hook: the case transition that causes them (``decide`` with
-  ``details.notify_officers``, ``decide_part`` one row per department, ``withdraw``/``terminate``)
-  is a ``TransitionLog`` row and ``approvals.tasks.notify_case_changed(case_id, log_id)`` is
-  queued for each row after commit; the cancelled tasks' ``TaskLog`` rows name the officers in
-  ``details.notify``. Adding ``task_cancelled`` and ``part_decided`` events would let
-  ``notify`` carry them as real messages.
+  terminated, or a new round opened) get one ``task_cancelled`` message each, and the applicant
+  gets one ``part_decided`` message per department under the independent policy. Both go through
+  the case engine's on-commit hook (``approvals.case_notices.announce``): the case transition that
+  causes them (``decide``, ``withdraw``, ``terminate``, ``expire_pledge``, ``resubmit_supplement``;
+  ``decide_part`` one row per department) is a ``TransitionLog`` row for which
+  ``approvals.tasks.notify_case_changed(case_id, log_id)`` is queued after commit; the cancelled
+  tasks' ``TaskLog`` rows name the officers to tell in ``details.notify``.
 """
 
 from __future__ import annotations

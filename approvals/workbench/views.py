@@ -33,8 +33,8 @@ from accounts import crypto
 from accounts.identity import validate_resident_id
 from accounts.models import CitizenProfile, OfficerMembership, User
 from approvals import clock, services
-from approvals.documents import services as documents
 from approvals.documents.models import OfficialDocument
+from approvals.documents.views import pdf_response
 from approvals.exceptions import Conflict
 from approvals.items.models import ItemVersion
 from approvals.models import Case, CaseMaterial, Extension, SpecialProcedurePause, State
@@ -553,14 +553,8 @@ def document_pdf(request, pk: int):
     document = get_object_or_404(OfficialDocument.objects.select_related("case", "case__item_version"), pk=pk)
     if document.case is None or not can_see(request.user, document.case):
         raise Http404
-    if not document.sha256:
-        documents.render_document(document.pk)
-        document.refresh_from_db()
-    response = FileResponse(document.pdf.open("rb"), content_type="application/pdf")
-    disposition = "attachment" if request.GET.get("download") else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{document.kind}-{document.pk}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(document, as_attachment=bool(request.GET.get("download")),
+                        filename=f"{document.kind}-{document.pk}.pdf")
 
 
 # --- intake at the window ------------------------------------------------------------------------
@@ -612,16 +606,10 @@ def window_intake(request):
                 if errors:
                     raise ValidationError(errors)
                 fields = {f.name: request.POST.get(f"field_{f.name}", "") for f in version.form_fields.all()}
-                case = services.create_case(user=applicant, item_code=code, fields={k: v for k, v in fields.items() if v},
-                                            channel=Case.Channel.WINDOW)
-                for req in version.materials.all():
-                    upload = request.FILES.get(f"file_{req.code}")
-                    if upload:
-                        try:
-                            services.attach_material(case.pk, user=applicant, requirement_code=req.code, upload=upload)
-                        except ValidationError as exc:
-                            raise ValidationError({f"materials.{req.code}": exc.messages}) from exc
-                services.submit(case.pk, user=applicant)
+                uploads = {req.code: request.FILES[f"file_{req.code}"] for req in version.materials.all()
+                           if request.FILES.get(f"file_{req.code}")}
+                case = services.intake_at_window(officer=request.user, applicant=applicant, item_code=code,
+                                                 fields={k: v for k, v in fields.items() if v}, uploads=uploads)
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         except PermissionDenied as exc:

@@ -182,3 +182,19 @@ def test_a_new_version_of_a_retired_item_cannot_overlap_the_retired_one():
     assert v1.status == ItemVersion.Status.RETIRED  # not superseded: it was already withdrawn
     assert v1.item.version_in_force(date(2026, 2, 28)) == v1
     assert v1.item.version_in_force(date(2026, 3, 1)).pk == v2.pk
+
+
+def test_application_specs_of_a_published_version_are_read_once_and_never_go_stale(django_assert_num_queries):
+    from approvals.items.selectors import application_specs
+    from approvals.items.services import new_version, publish
+
+    first = f.item_version(fields=(("shop_name", "text", True),))
+    codes = [m.code for m in application_specs(first).materials]
+    with django_assert_num_queries(0):
+        assert [m.code for m in application_specs(first).materials] == codes
+    draft = new_version(first.item_id)
+    MaterialRequirement.objects.create(version=draft, code="M09", name="新增材料", position=9)
+    assert "M09" in [m.code for m in application_specs(draft).materials]  # drafts are read anew
+    second = publish(draft.pk, effective_from=date(2026, 1, 1))
+    assert [m.code for m in application_specs(second).materials] == [*codes, "M09"]
+    assert [m.code for m in application_specs(first).materials] == codes

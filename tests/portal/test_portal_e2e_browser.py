@@ -12,15 +12,17 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import translation
 
 from accounts.models import OfficerMembership
-from approvals import services
+from approvals import clock, services
 from approvals.documents.models import OfficialDocument
 from approvals.items.demo_catalog import dept_code
 from approvals.items.models import Department
 from approvals.models import Case, State
 from approvals.parallel import services as parallel
 from approvals.parallel.models import DepartmentTask
+from approvals.supervision.calendar import add_working_days
 from tests import factories
 from tests.browser import screenshot, serious_accessibility_violations
 
@@ -134,7 +136,10 @@ def test_a_citizen_on_a_phone_applies_for_a_joint_item_and_downloads_the_licence
     page.fill("#id_end_date", "2026-10-20")
     page.click("button[value=next]")
     # The error is announced next to its field, in Chinese, and the other answers are kept.
-    assert page.inner_text("#id_area_error").strip() == "面积必须是大于0的平方米数。"
+    with translation.override("zh-hans"):
+        expected = translation.gettext("The area must be a positive number of square metres.")
+    assert expected != "The area must be a positive number of square metres."  # shown in Chinese
+    assert page.inner_text("#id_area_error").strip() == expected
     assert page.get_attribute("#id_area", "aria-invalid") == "true"
     assert page.input_value("#id_location") == "江城市滨江大道200号"
     accessible(page)
@@ -153,9 +158,8 @@ def test_a_citizen_on_a_phone_applies_for_a_joint_item_and_downloads_the_licence
     page.get_by_role("link", name="下一步：核对提交").click()
     page.wait_for_url(re.compile(r"/apply/review/$"))
     accessible(page)
-    page.get_by_role("button", name="提交申请").click()
-    assert "提交前请阅读并勾选同意告知承诺书。" in page.inner_text("#id_pledge_error")
-    page.check("#id_pledge")
+    # Every material is supplied, so no pledge (容缺) declaration is asked for.
+    assert page.locator("#id_pledge").count() == 0
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_url(f"{base}/my/cases/{case_no}/")
     case = Case.objects.get(case_no=case_no)
@@ -197,7 +201,6 @@ def test_a_citizen_on_a_phone_applies_for_a_joint_item_and_downloads_the_licence
     assert case.state == State.APPROVED
     services.issue_licence(case.pk, officer=staff["CGJ"][1])
 
-    render_pending_documents(case_no)
     page.goto(f"{base}/my/cases/{case_no}/")
     accessible(page)
     assert page.locator("[data-state=issued]").is_visible()
@@ -216,14 +219,6 @@ def test_a_citizen_on_a_phone_applies_for_a_joint_item_and_downloads_the_licence
     services.deliver(case.pk, officer=staff["CGJ"][1], method="electronic")
     rate(page, base, case_no, "非常满意")
     assert case.rating.level == 5
-
-
-def render_pending_documents(case_no: str) -> None:
-    """The document worker's job (render_document task), for PDFs not rendered yet."""
-    from approvals.documents.services import render_document
-
-    for pk in OfficialDocument.objects.filter(case_no=case_no, sha256="").values_list("pk", flat=True):
-        render_document(pk)
 
 
 def rate(page, base, case_no: str, label: str):
@@ -260,21 +255,40 @@ def test_a_business_agent_on_a_desktop_applies_for_the_business(live_server, bro
     page.fill("#id_safety_manager", "孙安全")
     page.click("button[value=next]")
     page.wait_for_url(re.compile(r"/apply/materials/$"))
+    pledgeable = []
     for material in case.item_version.materials.all():
-        if material.is_required:
+        if material.necessity == "required":
             upload(page, material.code, f"{material.code}.pdf")
+        elif material.necessity == "pledgeable":
+            pledgeable.append(material.code)
+    assert pledgeable  # the food licence lets some materials be pledged (容缺)
     screenshot(page, "portal-apply-materials-desktop")
     page.get_by_role("link", name="下一步：核对提交").click()
+    # The pledgeable materials are left out: submitting needs the pledge declaration first.
+    page.get_by_role("button", name="提交申请").click()
+    assert "提交前请阅读并勾选同意告知承诺书。" in page.inner_text("#id_pledge_error")
     page.check("#id_pledge")
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_url(f"{base}/my/cases/{case_no}/")
 
     reviewer, approver = staff["SJJ"]
-    services.accept(case.pk, officer=staff["front"])
+    # 容缺受理: accepted with the pledged materials due within the promised limit.
+    case = services.accept_with_pledge(
+        case.pk, officer=staff["front"], pledged_material_codes=pledgeable,
+        pledge_due=add_working_days(clock.today(), 3),
+    )
+    page.goto(f"{base}/my/cases/{case_no}/")
+    assert "容缺" in page.inner_text("body") or page.locator("#pl").count() == 1
+    for code in pledgeable:  # the agent supplies what was pledged, on the case page
+        upload(page, code, f"{code}-补交.pdf")
+    case.pledge.refresh_from_db()
+    assert case.pledge.fulfilled_at is not None
     services.start_review(case.pk, officer=reviewer)
     services.decide(case.pk, officer=approver, approve=True)
     services.issue_licence(case.pk, officer=approver)
-    render_pending_documents(case_no)
+    # Test settings leave PDFs to be rendered on first download (CASE_DOCUMENTS_RENDER_ON_COMMIT).
+    licence = OfficialDocument.objects.get(case_no=case_no, kind="licence")
+    assert licence.sha256 == ""
 
     page.goto(f"{base}/my/cases/")
     accessible(page)
@@ -291,6 +305,8 @@ def test_a_business_agent_on_a_desktop_applies_for_the_business(live_server, bro
         page.locator("li[data-document=licence] a[href*='/documents/']").click()
     with open(download.value.path(), "rb") as fh:
         assert fh.read(5) == b"%PDF-"
+    licence.refresh_from_db()
+    assert len(licence.sha256) == 64  # rendered by the download, and stored
     services.deliver(case.pk, officer=approver, method="electronic")
     rate(page, base, case_no, "满意")
     assert case.rating.level == 4

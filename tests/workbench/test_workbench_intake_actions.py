@@ -143,6 +143,22 @@ def test_window_intake_registers_the_applicant_and_submits(world, client_for):
     case = profile.user.cases.get()
     assert (case.state, case.channel, case.fields["shop_name"]) == (State.SUBMITTED, "window", "王五小吃")
     assert sorted(case.materials.values_list("requirement_code", flat=True)) == ["M01", "M02"]
+    # The case is the applicant's; the log and the scans name the officer who took it at the window.
+    submit = case.log.get(command="submit")
+    assert submit.actor == world.front_desk and submit.details["on_behalf_of"] == profile.user_id
+    assert set(case.materials.values_list("uploaded_by", flat=True)) == {world.front_desk.pk}
+
+
+def test_only_the_front_desk_takes_applications_at_the_window(world):
+    from django.core.exceptions import PermissionDenied
+
+    from approvals import services
+    from approvals.models import Case
+
+    with pytest.raises(PermissionDenied):
+        services.intake_at_window(officer=world.reviewer, applicant=world.applicant, item_code=world.item_code,
+                                  fields={"shop_name": "x", "area": "1"}, uploads={})
+    assert not Case.objects.exists()
 
 
 def test_window_intake_with_a_bad_id_number_keeps_everything(world, client_for):
