@@ -198,6 +198,13 @@ class Case(models.Model):
     )
     tracking_no = models.CharField(_("tracking number"), max_length=60, blank=True)
 
+    #: Single-department items: the officer who holds the case (claimed, or given by the department
+    #: head; history in ``CaseAssignment``). Joint items are assigned per department task instead.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_cases",
+        verbose_name=_("assignee"),
+    )
+
     class Meta:
         ordering = ["-case_no"]
         verbose_name = _("case")
@@ -460,6 +467,42 @@ class TransitionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_state} → {self.to_state} ({self.command})"
+
+
+#: States in which a single-department case may be claimed or reassigned (the department's inbox).
+ASSIGNABLE_STATES = (S.ACCEPTED, S.ACCEPTED_WITH_PLEDGE, S.IN_REVIEW, S.APPROVED, S.ISSUED)
+
+
+class CaseAssignment(models.Model):
+    """Who held a single-department case, from when, and who gave it to them (append-only).
+
+    Kept apart from ``TransitionLog``: assignment is not a state transition (the log holds only the
+    documented edges and is the applicant's timeline) and staffing is internal to the department.
+    """
+
+    class Command(models.TextChoices):
+        CLAIM = "claim", _("Claim")
+        REASSIGN = "reassign", _("Reassign")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    command = models.CharField(_("command"), max_length=10, choices=Command.choices)
+    state = models.CharField(_("case state"), max_length=24, choices=State.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("case assignment")
+        verbose_name_plural = _("case assignments")
+        indexes = [models.Index(fields=["case", "at"], name="caseassignment_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.command} {self.from_user_id} → {self.to_user_id}"
 
 
 class IdempotencyRecord(models.Model):

@@ -6,7 +6,8 @@
   the intake commands.
 - Department officers (reviewer, approver, department head) see the submitted cases of items
   implemented by their department and fire the review commands; only approvers and heads decide,
-  only the head approves an extension.
+  only the head approves an extension. On single-department items any of them claims an
+  unassigned case; only the head reassigns it.
 - Supervisors see every submitted case and act on none.
 - Joint items: officers of the co-departments see the case too; their commands are the
   department tasks' (``approvals.parallel.services``), the case commands stay the lead's.
@@ -44,6 +45,9 @@ DEPARTMENT_COMMANDS: dict[str, tuple[str, ...]] = {
     "deliver": DEPARTMENT_JOBS,
     "close": DEPARTMENT_JOBS,
     "terminate": DEPARTMENT_JOBS,
+    # Single-department items: an officer claims an unassigned case, the head reassigns it.
+    "claim_case": DEPARTMENT_JOBS,
+    "reassign_case": (Job.DEPARTMENT_HEAD,),
 }
 #: Department commands the front desk may also fire (handing over, closing, stopping at intake).
 FRONT_DESK_ALSO = frozenset({"deliver", "close", "terminate"})

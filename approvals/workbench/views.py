@@ -27,6 +27,7 @@ from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonRespo
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import crypto
@@ -37,7 +38,7 @@ from approvals.documents.models import OfficialDocument
 from approvals.documents.views import pdf_response
 from approvals.exceptions import Conflict
 from approvals.items.models import ItemVersion
-from approvals.models import Case, CaseMaterial, Extension, SpecialProcedurePause, State
+from approvals.models import ASSIGNABLE_STATES, Case, CaseMaterial, Extension, SpecialProcedurePause, State
 from approvals.notifications import services as notifications
 from approvals.parallel import selectors as task_selectors
 from approvals.parallel import services as parallel
@@ -182,16 +183,33 @@ def department_ids(user) -> set[int]:
     return {m.department_id for m in _memberships(user) if m.job in DEPARTMENT_JOBS}
 
 
+ASSIGNED_FILTERS = (("", gettext_lazy("All")), ("mine", gettext_lazy("Mine")), ("unassigned", gettext_lazy("Unassigned")))
+
+
+def department_officers(department_id: int):
+    return (
+        User.objects.filter(memberships__department_id=department_id, memberships__job__in=DEPARTMENT_JOBS)
+        .distinct().order_by("username")
+    )
+
+
 @officer_required
 def inbox(request):
     """The department's cases awaiting work (single-department items and the lead's joint cases),
     earliest promised due first, coloured by the working days left."""
     versions = ItemVersion.objects.filter(department_id__in=department_ids(request.user)).values("pk")
-    qs = _case_filters(request, _list_qs(INBOX_STATES).filter(item_version_id__in=versions), INBOX_STATES)
+    qs = _list_qs(INBOX_STATES).filter(item_version_id__in=versions).select_related("assignee")
+    qs = _case_filters(request, qs, INBOX_STATES)
+    assigned = request.GET.get("assigned", "")
+    if assigned == "mine":
+        qs = qs.filter(assignee=request.user)
+    elif assigned == "unassigned":  # single-department cases nobody holds (joint ones go by task)
+        qs = qs.filter(assignee__isnull=True, item_version__is_joint=False)
     page, sort, query, filters = _page(request, qs, INBOX_SORTS, "due")
     return render(request, "workbench/inbox.html", {
         "page": page, "rows": _rows(page, "decision_due_promised"), "sort": sort, "query": query, "filters": filters,
-        "states": [(s.value, s.label) for s in INBOX_STATES], "nav": "inbox",
+        "states": [(s.value, s.label) for s in INBOX_STATES], "nav": "inbox", "with_assigned": True,
+        "assigned_choices": ASSIGNED_FILTERS,
     })
 
 
@@ -297,6 +315,8 @@ def _case_context(request, case_no: str, *, errors=None, form=None, revealed=Non
         DepartmentTask.objects.with_due().filter(case=case).select_related("department", "assignee")
         .order_by("round", "role", "pk")
     )
+    assignable = not case.item_version.is_joint and case.state in ASSIGNABLE_STATES
+    can_reassign = assignable and can(user, "reassign_case", case)
     draft = _decision_draft(case)
     draft.update({k: v for k, v in (form or {}).items() if k in ("conditions", "reasons", "remedies")})
     return {
@@ -308,6 +328,9 @@ def _case_context(request, case_no: str, *, errors=None, form=None, revealed=Non
         "pledgeable": [r for r in case.item_version.materials.all() if r.necessity == "pledgeable"],
         "intake_left": days_left(case.intake_due), "decision_left": days_left(case.decision_due_promised),
         "today": clock.today(), "delivery_methods": Case.DeliveryMethod.choices, "State": State,
+        "assignable": assignable, "can_reassign": can_reassign,
+        "can_claim": assignable and case.assignee_id is None and can(user, "claim_case", case),
+        "officers": list(department_officers(case.item_version.department_id)) if can_reassign else [],
         "nav": "queue" if Job.FRONT_DESK in jobs_of(user) else "inbox",
     }
 
@@ -406,6 +429,13 @@ def _run(command: str, case: Case, user, post):
         return services.close(pk, officer=user)
     if command == "terminate":
         return services.terminate(pk, officer=user, legal_reason=post.get("legal_reason", ""))
+    if command == "claim":
+        return services.claim_case(pk, officer=user)
+    if command == "reassign":
+        to_user = User.objects.filter(pk=_int(post.get("to_user"), "to_user", errors) or 0).first()
+        if errors:
+            raise ValidationError(errors)
+        return services.reassign_case(pk, head=user, to_user=to_user, reason=post.get("reason", ""))
     raise Http404
 
 
@@ -414,6 +444,8 @@ DONE_MESSAGES = {
     "accept": _("The application was accepted."),
     "accept_with_pledge": _("The application was accepted with a pledge."),
     "not_accept": _("The application was not accepted."),
+    "claim": _("You now hold this case."),
+    "reassign": _("The case was reassigned."),
 }
 
 
@@ -445,10 +477,7 @@ def _task_context(request, task_id: int, *, errors=None, form=None):
     task = detail.task
     user = request.user
     jobs = {m.job for m in _memberships(user) if m.department_id == task.department_id}
-    officers = (
-        User.objects.filter(memberships__department_id=task.department_id, memberships__job__in=DEPARTMENT_JOBS)
-        .distinct().order_by("username")
-    )
+    officers = department_officers(task.department_id)
     return {
         "detail": detail, "task": task, "case": task.case, "errors": errors or {}, "form": form or {},
         "is_head": Job.DEPARTMENT_HEAD in jobs, "is_assignee": task.assignee_id == user.pk,
