@@ -358,19 +358,18 @@ def _missing(form_fields, requirements, fields: dict, present: set[str]) -> dict
     return missing
 
 
-def _missing_pledgeable(case: Case) -> dict[str, str]:
-    """Pledgeable materials still missing (one query): the application is not complete without
-    them or a pledge."""
+def missing_pledgeable(case: Case) -> list[MaterialRequirement]:
+    """Pledgeable (容缺) materials of the pinned version not supplied yet (one query), in display
+    order: the application may be filed without them against a pledge, but it is not complete
+    until they arrive or the front desk accepts it with a pledge."""
     supplied = CaseMaterial.objects.filter(case=case, is_current=True).values("requirement_code")
-    return {
-        f"materials.{code}": _("%(name)s is missing: accept with pledge, or ask for it in a correction notice.")
-        % {"name": name}
-        for code, name in MaterialRequirement.objects.filter(
+    return list(
+        MaterialRequirement.objects.filter(
             version_id=case.item_version_id, necessity=MaterialRequirement.Necessity.PLEDGEABLE
         )
         .exclude(code__in=supplied)
-        .values_list("code", "name")
-    }
+        .order_by("position", "pk")
+    )
 
 
 def submit(case_id: CaseRef, *, user, on_behalf_by=None) -> Case:
@@ -508,7 +507,11 @@ def accept(case_id: CaseRef, *, officer, note: str = "") -> Case:
         case = _lock(case_id)
         ensure_can(officer, "accept", case)
         _require(case, "accept")
-        _raise(coded(_missing_pledgeable(case), "incomplete"))
+        _raise(coded({
+            f"materials.{req.code}": _("%(name)s is missing: accept with pledge, or ask for it in a correction notice.")
+            % {"name": req.name}
+            for req in missing_pledgeable(case)
+        }, "incomplete"))
         before = _fire(case, "accept")
         case.accepted_on = _acceptance_date(case)
         clock.refresh(case, before_review=True)

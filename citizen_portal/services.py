@@ -29,7 +29,6 @@ from approvals import clock
 from approvals import services as cases
 from approvals.exceptions import Conflict
 from approvals.forms_validation import clean_fields
-from approvals.items.models import MaterialRequirement
 from approvals.models import Case, IdempotencyRecord, State
 from approvals.permissions import ensure_can
 
@@ -272,16 +271,8 @@ def save_draft_fields(case_id: int, *, user: User, fields: dict) -> Case:
 
 
 def missing_pledgeable_codes(case: Case) -> list[str]:
-    """Pledgeable (容缺) materials the applicant has not supplied: the application may be submitted
-    without them against a written pledge to supply them by the deadline the front desk sets."""
-    present = set(case.materials.filter(is_current=True).values_list("requirement_code", flat=True))
-    return [
-        code
-        for code in case.item_version.materials.filter(necessity=MaterialRequirement.Necessity.PLEDGEABLE)
-        .order_by("position", "pk")
-        .values_list("code", flat=True)
-        if code not in present
-    ]
+    """Codes of the pledgeable (容缺) materials the applicant has not supplied (the engine's rule)."""
+    return [req.code for req in cases.missing_pledgeable(case)]
 
 
 def submit_application(case_id: int, *, user: User, pledge_declared: bool = False) -> Case:

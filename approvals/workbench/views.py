@@ -30,9 +30,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts import crypto
-from accounts.identity import validate_resident_id
-from accounts.models import CitizenProfile, OfficerMembership, User
+from accounts.models import OfficerMembership, User
+from accounts.services import walk_in_applicant
 from approvals import clock, services
 from approvals.documents.models import OfficialDocument
 from approvals.documents.views import pdf_response
@@ -589,34 +588,6 @@ def document_pdf(request, pk: int):
 # --- intake at the window ------------------------------------------------------------------------
 
 
-def _find_or_create_citizen(post, errors) -> User | None:
-    id_number = (post.get("id_number") or "").strip().upper()
-    try:
-        validate_resident_id(id_number)
-    except ValidationError as exc:
-        errors["id_number"] = exc.messages
-        return None
-    profile = CitizenProfile.objects.select_related("user").filter(id_number_digest=crypto.digest(id_number)).first()
-    if profile:
-        return profile.user
-    name = (post.get("real_name") or "").strip()
-    phone = (post.get("phone") or "").strip()
-    if not name:
-        errors["real_name"] = [_("A new applicant needs their real name.")]
-    if errors:
-        return None
-    user = User(username=f"w{crypto.digest(id_number)[:20]}", phone=phone)
-    user.set_unusable_password()
-    try:
-        user.full_clean(exclude=["password"])
-    except ValidationError as exc:
-        errors.update({("phone" if k == "phone" else k): v for k, v in exc.message_dict.items()})
-        return None
-    user.save()
-    CitizenProfile.objects.create(user=user, real_name=name, id_number=id_number)
-    return user
-
-
 @officer_required
 def window_intake(request):
     """Intake at the window for an applicant who came in person: find them by ID number (or
@@ -631,9 +602,9 @@ def window_intake(request):
     if request.method == "POST" and version is not None:
         try:
             with transaction.atomic():
-                applicant = _find_or_create_citizen(request.POST, errors)
-                if errors:
-                    raise ValidationError(errors)
+                applicant = walk_in_applicant(id_number=request.POST.get("id_number", ""),
+                                              real_name=request.POST.get("real_name", ""),
+                                              phone=request.POST.get("phone", ""))
                 fields = {f.name: request.POST.get(f"field_{f.name}", "") for f in version.form_fields.all()}
                 uploads = {req.code: request.FILES[f"file_{req.code}"] for req in version.materials.all()
                            if request.FILES.get(f"file_{req.code}")}
