@@ -45,6 +45,17 @@ def today() -> date:
     return local_date(now())
 
 
+def working_days_left(due: date | None, on: date | None = None) -> int | None:
+    """Working days from ``on`` (default today) to ``due``: negative when overdue, ``None`` without a
+    due date or beyond the confirmed calendar (shown as unknown rather than guessed)."""
+    if due is None:
+        return None
+    try:
+        return calendar.working_days_between(on or today(), due)
+    except calendar.CalendarNotConfirmed:
+        return None
+
+
 def limits(version) -> tuple[int, int]:
     """(promised, statutory) decision limits in working days; 45 statutory for joint handling."""
     statutory = version.statutory_limit_days or (45 if version.is_joint else 20)

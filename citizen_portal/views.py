@@ -524,7 +524,7 @@ def _department_tasks(case: Case, user) -> list[dict] | None:
             "round": t.round,
             "state": t.state,
             "state_label": t.get_state_display(),
-            "due": t.step_due or case.decision_due_promised,
+            "due": t.effective_due,  # the task's own due, never after the case's promised due
             "part_result": t.get_part_result_display() if t.part_result else "",
         }
         for t in sorted(tasks, key=lambda t: (-t.round, t.role != "lead", t.pk))

@@ -274,11 +274,7 @@ def case_view(scope: Scope, case_no: str, today: date | None = None) -> dict | N
     ):
         if due is None:
             continue
-        try:
-            left = calendar.working_days_between(today, due)
-        except calendar.CalendarNotConfirmed:
-            left = None
-        clocks.append({"label": label, "due": due, "left": left})
+        clocks.append({"label": label, "due": due, "left": clock.working_days_left(due, today)})
     return {
         "case": case,
         "timeline": timeline,

@@ -44,7 +44,6 @@ from approvals.parallel import services as parallel
 from approvals.parallel.models import OPEN_TASK_STATES, DepartmentTask, TaskState
 from approvals.permissions import DEPARTMENT_JOBS, _memberships, can, can_see
 from approvals.selectors import case_detail
-from approvals.supervision import calendar
 
 from .models import DecisionTemplate, RevealLog
 
@@ -102,13 +101,8 @@ def home(request):
 
 
 def days_left(due: date | None) -> int | None:
-    """Working days from today to ``due`` (negative when overdue)."""
-    if due is None:
-        return None
-    try:
-        return calendar.working_days_between(clock.today(), due)
-    except calendar.CalendarNotConfirmed:
-        return None
+    """Working days from today to ``due`` (negative when overdue): ``clock.working_days_left``."""
+    return clock.working_days_left(due)
 
 
 def urgency(left: int | None) -> str:

@@ -75,10 +75,11 @@ def demo_versions():
     )
 
 
-def test_catalog_has_30_items_in_10_departments_of_a_clearly_fictional_city():
+def test_catalog_has_39_items_in_15_departments_of_a_clearly_fictional_city():
     load_demo()
     departments = Department.objects.filter(code__startswith="JC-")
-    assert departments.count() >= 10
+    assert departments.count() >= 10  # the minimum
+    assert departments.count() == 15  # what the README states
     assert all(d.region_code == "429901" and "（演示数据）" in d.address for d in departments)
     assert departments.filter(is_supervision_office=True).get().name == "江城市政务服务电子监察室"
     assert departments.filter(name__contains="政务服务中心").exists()
@@ -96,6 +97,7 @@ def test_catalog_has_30_items_in_10_departments_of_a_clearly_fictional_city():
         assert departments.filter(name__contains=name).exists(), name
     items = Item.objects.filter(code__startswith="429901-")
     assert items.count() >= 30
+    assert items.count() == 39
     assert all(i.basic_code.startswith("DEMO-") for i in items)
     implementing = demo_versions().values_list("department_id", flat=True).distinct()
     assert len(set(implementing)) >= 10
@@ -105,6 +107,7 @@ def test_joint_items_cover_every_join_policy_with_joint_time_limits():
     load_demo()
     joint = demo_versions().filter(is_joint=True, status=ItemVersion.Status.PUBLISHED)
     assert joint.count() >= 4
+    assert joint.count() == 7
     assert set(joint.values_list("join_policy", flat=True)) == {"all_agree", "lead_decides", "independent"}
     for version in joint:
         assert (version.statutory_limit_days, version.extension_days, version.extension_allowed) == (
