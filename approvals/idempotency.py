@@ -8,11 +8,12 @@ For one user and one key:
   canonical JSON of the body) replays the stored status and body, creating nothing;
 - the same key with another request is refused (422).
 
-Race safety: the record row is inserted *in the same transaction* as the case. A concurrent
-request with the same key blocks on the unique index (user, key) until the first commits, then
-finds the key taken (``ON CONFLICT DO NOTHING`` inserts nothing), reads the committed record and
-replays it. A request that fails (400,
-403, 409 …) rolls its record back with everything else, so the key can be used again.
+Race safety: the record row, with the response, is inserted *at the end of the same transaction*
+as the case. A concurrent request with the same key blocks on the unique index (user, key) until
+the first commits, then finds the key taken (``ON CONFLICT DO NOTHING`` inserts nothing), rolls
+back everything it wrote (its case and its case number included) and replays the first. A retry
+after the first committed does the same (and is replayed even if running it again would now fail).
+A request that fails (400, 403, 409 …) writes no record, so the key can be used again.
 """
 
 from __future__ import annotations
@@ -79,33 +80,50 @@ def _replay(record: IdempotencyRecord, print_: str) -> Outcome:
     return Outcome(status=record.response_status, body=record.response_body, case=None, replayed=True)
 
 
+class _KeyTaken(Exception):
+    """Another request with the same key committed first: roll this one back and replay that."""
+
+
 def run_once(request, key: str, action: Callable[[], tuple[int, dict, Case]]) -> Outcome:
     """Run ``action`` (returns status, JSON-ready body, case) at most once for (user, key)."""
     print_ = fingerprint(request.method, request.path, request.data)
     user = request.user
-    with transaction.atomic():
-        record_id = _claim(user.pk, key, print_)
-        if record_id is None:
-            # Another request holds (or held) the key: its transaction has committed by now.
-            record = IdempotencyRecord.objects.select_for_update().get(user=user, key=key)
-            return _replay(record, print_)
-        status_code, body, case = action()
-        body = json.loads(canonical_json(body))
-        IdempotencyRecord.objects.filter(pk=record_id).update(case=case, response_status=status_code, response_body=body)
+    try:
+        with transaction.atomic():
+            status_code, body, case = action()
+            body = json.loads(canonical_json(body))
+            if not _record(user.pk, key, print_, case, status_code, body):
+                raise _KeyTaken
+    except _KeyTaken:
+        # Everything this request wrote is rolled back (its case number too); the first one stands.
+        return _replay(IdempotencyRecord.objects.get(user=user, key=key), print_)
+    except Exception:
+        # A retry after the first request committed replays it even where running the request again
+        # would now fail (the item retired since, say); a 422 if the key was used for another body.
+        record = IdempotencyRecord.objects.filter(user=user, key=key).first()
+        if record is None:
+            raise
+        return _replay(record, print_)
     return Outcome(status=status_code, body=body, case=case)
 
 
-def _claim(user_id: int, key: str, print_: str) -> int | None:
-    """Insert the record for (user, key); ``None`` when it exists already. ``ON CONFLICT DO NOTHING``
-    waits for a concurrent holder of the key to finish, like a plain insert would, but needs no
-    savepoint to survive the conflict (one statement instead of three)."""
+def _record(user_id: int, key: str, print_: str, case: Case | None, status_code: int, body: dict) -> bool:
+    """Insert the record for (user, key) with its response, in the caller's transaction; ``False``
+    when the key is taken. ``ON CONFLICT DO NOTHING`` waits for a concurrent holder of the key to
+    commit or roll back, like a plain insert, but needs no savepoint to survive the conflict (one
+    statement, written without the ORM's insert machinery: this is on every filing's path)."""
     table = IdempotencyRecord._meta.db_table
     quote = connection.ops.quote_name
+    body_field = IdempotencyRecord._meta.get_field("response_body")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(table)} ({quote('key')}, user_id, fingerprint, created_at) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s) ON CONFLICT (user_id, " + quote("key") + ") DO NOTHING RETURNING id",
-            [key, user_id, print_, connection.ops.adapt_datetimefield_value(timezone.now())],
+            f"INSERT INTO {quote(table)} ({quote('key')}, user_id, fingerprint, case_id, response_status, "  # noqa: S608
+            "response_body, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (user_id, " + quote("key") + ") DO NOTHING RETURNING id",
+            [
+                key, user_id, print_, case.pk if case else None, status_code,
+                body_field.get_db_prep_save(body, connection),
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+            ],
         )
-        row = cursor.fetchone()
-    return row[0] if row else None
+        return cursor.fetchone() is not None

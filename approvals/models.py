@@ -146,11 +146,16 @@ class Case(models.Model):
 
     case_no = models.CharField(_("case number"), max_length=32, unique=True, editable=False)
     verification_code = models.CharField(_("verification code"), max_length=12, editable=False)
+    # No single-column indexes where a composite one leads with the column: every filing writes each
+    # index of this table. item_version → workbench_case_version_state_idx (item_version_id, state);
+    # applicant → case_applicant_idx; state → case_intake_sweep_idx / case_pledge_sweep_idx.
     item_version = models.ForeignKey(
-        "items.ItemVersion", on_delete=models.PROTECT, related_name="cases", verbose_name=_("item version")
+        "items.ItemVersion", on_delete=models.PROTECT, related_name="cases", verbose_name=_("item version"),
+        db_index=False,
     )
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases", verbose_name=_("applicant")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases", verbose_name=_("applicant"),
+        db_index=False,
     )
     business = models.ForeignKey(
         "accounts.Business", on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
@@ -162,7 +167,7 @@ class Case(models.Model):
     )
     fields = models.JSONField(_("application fields"), default=dict, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
-    state = FSMField(_("state"), max_length=24, choices=State.choices, default=State.DRAFT, db_index=True)
+    state = FSMField(_("state"), max_length=24, choices=State.choices, default=State.DRAFT)
     round = models.PositiveSmallIntegerField(_("round"), default=1)
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -447,7 +452,7 @@ class Extension(models.Model):
 class TransitionLog(models.Model):
     """Who, when, from which state, to which state, why, in which round (append-only)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="log")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="log", db_index=False)  # transitionlog_case_idx
     from_state = models.CharField(max_length=24, choices=State.choices)
     to_state = models.CharField(max_length=24, choices=State.choices)
     command = models.CharField(max_length=40)
@@ -509,7 +514,9 @@ class IdempotencyRecord(models.Model):
     """A client's Idempotency-Key: the same key with the same request replays the stored response."""
 
     key = models.CharField(max_length=100)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(  # unique_idempotency_key (user, key) serves look-ups by user
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     fingerprint = models.CharField(max_length=64, help_text=_("sha256 of method, path and body."))
     case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.models import BusinessAgent, OfficerMembership
+from approvals.items import selectors as catalog
 from approvals.items.models import ItemVersion, MaterialRequirement
 from approvals.items.selectors import application_specs
 from approvals.supervision import calendar
@@ -67,13 +68,13 @@ def _lock(case_id: CaseRef) -> Case:
     """Lock the case row, found by primary key or by case number, in one query."""
     lookup = {"case_no": case_id} if isinstance(case_id, str) else {"pk": case_id}
     try:
-        return (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("item_version", "item_version__item", "item_version__department")
-            .get(**lookup)
-        )
+        case = Case.objects.select_for_update().get(**lookup)
     except Case.DoesNotExist:
         raise Http404(_("No such case.")) from None
+    # The pinned version with its item and department, from the catalog cache: the lock reads
+    # the case row alone.
+    case.item_version = catalog.version_of_case(case.item_version_id)
+    return case
 
 
 def _require(case: Case, method: str, command: str | None = None) -> None:
@@ -204,12 +205,7 @@ def create_case(
         raise PermissionDenied(_("Only a registered applicant may file a case."))
     on = on or clock.today()
     errors: dict[str, list[str]] = {}
-    version = (
-        ItemVersion.objects.in_force(on)
-        .filter(item__code=item_code)
-        .select_related("department", "item")
-        .first()
-    )
+    version = catalog.version_for_filing(item_code, on)
     if version is None:
         raise ValidationError(coded({"item_code": _("No item with this code is in force.")}, "no_item"))
     if channel not in Case.Channel.values:
@@ -359,17 +355,17 @@ def _missing(form_fields, requirements, fields: dict, present: set[str]) -> dict
 
 
 def missing_pledgeable(case: Case) -> list[MaterialRequirement]:
-    """Pledgeable (容缺) materials of the pinned version not supplied yet (one query), in display
+    """Pledgeable (容缺) materials of the pinned version not supplied yet (at most one query), in display
     order: the application may be filed without them against a pledge, but it is not complete
     until they arrive or the front desk accepts it with a pledge."""
-    supplied = CaseMaterial.objects.filter(case=case, is_current=True).values("requirement_code")
-    return list(
-        MaterialRequirement.objects.filter(
-            version_id=case.item_version_id, necessity=MaterialRequirement.Necessity.PLEDGEABLE
-        )
-        .exclude(code__in=supplied)
-        .order_by("position", "pk")
-    )
+    pledgeable = [
+        req for req in application_specs(case.item_version).materials
+        if req.necessity == MaterialRequirement.Necessity.PLEDGEABLE
+    ]
+    if not pledgeable:  # most items: nothing to look up
+        return []
+    supplied = _current_codes(case)
+    return [req for req in pledgeable if req.code not in supplied]
 
 
 def submit(case_id: CaseRef, *, user, on_behalf_by=None) -> Case:

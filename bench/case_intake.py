@@ -156,7 +156,7 @@ def seed(cases_to_accept: int, rows: int) -> Seed:
     def session_for(user) -> str:
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"

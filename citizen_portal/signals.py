@@ -1,25 +1,10 @@
 """Any write to the catalog invalidates the portal's cached public pages (selectors.catalog_generation)."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 
-from approvals.items.models import (
-    FAQ,
-    CoDepartment,
-    Department,
-    Fee,
-    FormField,
-    ItemVersion,
-    LegalBasis,
-    MaterialRequirement,
-    SpecialProcedure,
-)
+from approvals.items.signals import catalog_written
 
 from .selectors import bump_catalog_generation
-
-CATALOG_MODELS = (
-    ItemVersion, Department, CoDepartment, LegalBasis, MaterialRequirement, SpecialProcedure, Fee, FAQ, FormField,
-)
 
 
 def _catalog_changed(sender, **kwargs):
@@ -30,6 +15,4 @@ def _catalog_changed(sender, **kwargs):
 
 
 def connect() -> None:
-    for model in CATALOG_MODELS:
-        post_save.connect(_catalog_changed, sender=model, dispatch_uid=f"portal-catalog-save-{model.__name__}")
-        post_delete.connect(_catalog_changed, sender=model, dispatch_uid=f"portal-catalog-delete-{model.__name__}")
+    catalog_written.connect(_catalog_changed, dispatch_uid="portal-catalog-written")

@@ -171,7 +171,7 @@ def register_citizen(request):
         except ValidationError as exc:
             forms.apply_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect(request.GET.get("next") or "portal:home")
     return render(request, "citizen_portal/accounts/register_form.html", {"form": form, "kind": "citizen"})
@@ -190,7 +190,7 @@ def register_business(request):
         except ValidationError as exc:
             forms.apply_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(request, _("Welcome! Your account and your business are registered."))
             return redirect("portal:profile")
     return render(request, "citizen_portal/accounts/register_form.html", {"form": form, "kind": "business"})

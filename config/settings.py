@@ -123,8 +123,10 @@ else:
 # How often (seconds) a process checks whether another process changed the working-day calendar
 # (approvals/supervision/calendar.py); 0 = never (one-process deployments and the test suite).
 CALENDAR_VERSION_CHECK_SECONDS = float(env("CALENDAR_VERSION_CHECK_SECONDS", "1"))
+CATALOG_CACHE_SECONDS = float(env("CATALOG_CACHE_SECONDS", "1"))
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["accounts.backends.ProfileModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -31,6 +31,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         calendar.reload()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_catalog_cache():
+    """Each test starts with an empty catalog cache (``approvals.items.selectors``): a test's rolled
+    back rows must not be served to the next test, whose rows may reuse their primary keys."""
+    from approvals.items import selectors
+
+    selectors.catalog_changed()
+    yield
+
+
 @pytest.fixture(scope="session")
 def _chromium():
     """One headless Debian Chromium for the session (Playwright drives it; no browser download).

@@ -6,3 +6,8 @@ class ItemsConfig(AppConfig):
     name = "approvals.items"
     label = "items"
     verbose_name = _("Service catalog")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -6,10 +6,14 @@ queries does not depend on how many items or child rows there are (pinned by tes
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date, datetime
 from functools import lru_cache
 from typing import NamedTuple
 
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
@@ -107,3 +111,72 @@ def _read_specs(version_id: int) -> ApplicationSpecs:
 @lru_cache(maxsize=4096)
 def _published_specs(version_id: int, published_at: datetime) -> ApplicationSpecs:
     return _read_specs(version_id)
+
+
+# --- catalog rows on the case engine's write path (kept per process for a moment) ---------------
+#
+# Filing a case and every command on it read the item version with its item and department. Those
+# rows change rarely (publishing, retiring, an admin edit), so each process keeps what it read for
+# ``CATALOG_CACHE_SECONDS`` (default 1 s). A change made in this process clears the cache at once
+# and again when it commits (``catalog_changed``, a receiver of ``signals.catalog_written``). A
+# change made in another process is seen within that time: as if the request had come that moment
+# earlier, the bound the working-day calendar also uses (``CALENDAR_VERSION_CHECK_SECONDS``).
+# 0 switches the cache off.
+
+_MAX_ENTRIES = 4096
+_rows: dict[tuple, tuple[float, ItemVersion | None]] = {}
+_rows_lock = threading.Lock()
+
+
+def _ttl() -> float:
+    return float(getattr(settings, "CATALOG_CACHE_SECONDS", 1.0) or 0)
+
+
+def _cached(key: tuple, load):
+    ttl = _ttl()
+    if ttl <= 0:
+        return load()
+    now = time.monotonic()
+    hit = _rows.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = load()
+    with _rows_lock:
+        if len(_rows) >= _MAX_ENTRIES:
+            _rows.clear()
+        _rows[key] = (now + ttl, value)
+    return value
+
+
+def catalog_changed(**_kwargs) -> None:
+    """Forget the cached catalog rows now and when the current transaction commits."""
+    with _rows_lock:
+        _rows.clear()
+    if connection.in_atomic_block:
+        transaction.on_commit(_clear_rows)
+
+
+def _clear_rows() -> None:
+    with _rows_lock:
+        _rows.clear()
+
+
+def _versions_with_relations() -> QuerySet[ItemVersion]:
+    return ItemVersion.objects.select_related("item", "department")
+
+
+def version_for_filing(code: str, on: date) -> ItemVersion | None:
+    """The version of item ``code`` in force on ``on`` (the one a new case is pinned to), with its
+    item and department; ``None`` when no version is in force. Shared, read-only instance."""
+    return _cached(
+        ("in_force", code, on),
+        lambda: _versions_with_relations().in_force(on).filter(item__code=code).order_by("-version").first(),
+    )
+
+
+def version_of_case(version_id: int) -> ItemVersion:
+    """The item version a case is pinned to, with its item and department. Shared, read-only instance."""
+    version = _cached(("pk", version_id), lambda: _versions_with_relations().filter(pk=version_id).first())
+    if version is None:  # cannot happen for an existing case (PROTECT); be exact rather than cached
+        raise ItemVersion.DoesNotExist(version_id)
+    return version

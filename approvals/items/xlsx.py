@@ -52,6 +52,7 @@ from .models import (
     MaterialRequirement,
     SpecialProcedure,
 )
+from .signals import catalog_written
 
 # --------------------------------------------------------------------------------------------
 # The template
@@ -1103,6 +1104,8 @@ def import_catalog(source: Any, *, dry_run: bool = False, progress: Progress | N
             if errors:
                 raise CatalogImportError(errors)
             to_publish = _write(parsed, known, result, progress)
+            # Bulk writes send no model signals: tell the catalog caches here.
+            catalog_written.send(sender=ItemVersion)
             result.published = _publish(to_publish, errors, progress)
             if errors:
                 raise CatalogImportError(errors)
