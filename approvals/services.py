@@ -511,7 +511,7 @@ def accept(case_id: CaseRef, *, officer, note: str = "") -> Case:
         before = _fire(case, "accept")
         case.accepted_on = _acceptance_date(case)
         clock.refresh(case, before_review=True)
-        case.save()
+        case.save(update_fields=["state", "accepted_on", *clock.CLOCK_FIELDS])  # the busiest command
         _log(case, before, "accept", officer, reason=note, details={"accepted_on": case.accepted_on.isoformat()})
         _open_department_tasks(case)
     return case

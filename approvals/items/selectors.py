@@ -168,10 +168,13 @@ def _versions_with_relations() -> QuerySet[ItemVersion]:
 def version_for_filing(code: str, on: date) -> ItemVersion | None:
     """The version of item ``code`` in force on ``on`` (the one a new case is pinned to), with its
     item and department; ``None`` when no version is in force. Shared, read-only instance."""
-    return _cached(
-        ("in_force", code, on),
-        lambda: _versions_with_relations().in_force(on).filter(item__code=code).order_by("-version").first(),
-    )
+    def load():
+        version = _versions_with_relations().in_force(on).filter(item__code=code).order_by("-version").first()
+        if version is not None:  # the case about to be filed names it next (version_of_case)
+            _cached(("pk", version.pk), lambda: version)
+        return version
+
+    return _cached(("in_force", code, on), load)
 
 
 def version_of_case(version_id: int) -> ItemVersion:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -89,3 +91,54 @@ def test_an_empty_or_overlong_key_is_400(world, key):
     assert response.status_code == 400
     assert "non_field_errors" in response.json()
     assert not Case.objects.exists()
+
+
+def test_a_retry_is_replayed_even_when_filing_again_would_now_fail(world):
+    """The first request committed; the item is retired before the client retries. The retry gets
+    the first response back (a replay), not a 400 for an item no longer in force."""
+    from approvals.items import services as catalog
+    from approvals.items.models import ItemVersion
+
+    first = post(world.applicant, body(world), key="k-5")
+    assert first.status_code == 201
+    version = ItemVersion.objects.get(item__code=world.item_code, status=ItemVersion.Status.PUBLISHED)
+    catalog.retire(version.pk, effective_to=date(2026, 9, 1))  # before the test's today
+    assert post(world.applicant, body(world, fields={"shop_name": "新店", "area": "9"})).status_code == 400
+    again = post(world.applicant, body(world), key="k-5")
+    assert again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert Case.objects.count() == 1
+
+
+def test_a_reused_key_with_an_invalid_body_is_422_not_400(world):
+    assert post(world.applicant, body(world), key="k-6").status_code == 201
+    response = post(world.applicant, body(world, fields={"shop_name": "x", "area": "-3"}), key="k-6")
+    assert response.status_code == 422
+    assert Case.objects.count() == 1
+
+
+def test_a_replayed_retry_gives_its_case_number_back(world):
+    """The retry files a case inside its transaction before it finds the key taken; that is rolled
+    back with its case number, so the next filing gets the next number (no gap)."""
+    first = post(world.applicant, body(world), key="k-7").json()["case_no"]
+    assert post(world.applicant, body(world), key="k-7")["Idempotent-Replayed"] == "true"
+    nxt = post(world.applicant, body(world), key="k-8").json()["case_no"]
+    assert int(nxt.rsplit("-", 1)[1]) == int(first.rsplit("-", 1)[1]) + 1
+
+
+def test_filing_with_a_key_over_http_stays_within_its_statement_budget(world, django_assert_num_queries):
+    """The whole request, session cookie to response, filing a draft: session, user with its applicant
+    profile (one query, accounts.backends), case number, case, the key's record with the response
+    (one statement), session save, plus two savepoint pairs (the test runs inside a transaction).
+    The item version comes from the catalog cache after the first filing."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.applicant)
+    post_json = {"content_type": "application/json"}
+    assert client.post("/api/v1/cases/", body(world), headers={"Idempotency-Key": "warm"}, **post_json).status_code == 201
+    with django_assert_num_queries(10):
+        response = client.post("/api/v1/cases/", body(world), headers={"Idempotency-Key": "k-9"}, **post_json)
+    assert response.status_code == 201
+    assert Case.objects.filter(case_no=response.json()["case_no"]).exists()
