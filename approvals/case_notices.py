@@ -36,9 +36,7 @@ termination, a missed pledge, a new round), each officer who had claimed one of 
 from __future__ import annotations
 
 import logging
-import re
-from calendar import monthrange
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db import transaction
@@ -49,6 +47,7 @@ from approvals.documents import services as documents
 from approvals.documents.models import OfficialDocument
 from approvals.notifications import services as notifications
 
+from . import clock
 from .models import Case, CorrectionNotice, Extension, SpecialProcedurePause, TransitionLog
 
 logger = logging.getLogger(__name__)
@@ -82,21 +81,6 @@ def _material_names(case: Case) -> dict[str, str]:
 def _state_label(case: Case) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return str(case.get_state_display())
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, monthrange(year, month)[1]))
-
-
-def licence_valid_until(case: Case, start: date) -> date:
-    """From the item's validity text (``5年``, ``3 years``, ``6个月``); five years when it names none."""
-    text = case.item_version.result_validity or ""
-    years = re.search(r"(\d+)\s*(年|years?)", text)
-    months = re.search(r"(\d+)\s*(个月|months?)", text)
-    total = int(years.group(1)) * 12 if years else int(months.group(1)) if months else 60
-    return _add_months(start, total) - timedelta(days=1)
 
 
 def _base_context(case: Case) -> dict:
@@ -178,7 +162,8 @@ def _plan(case: Case, log: TransitionLog) -> tuple[str | None, dict, str | None,
         doc = {
             **base, "holder": case.business.name if case.business_id else base["applicant_name"],
             "licence_no": case.licence_no, "conditions": case.conditions, "fields": fields,
-            "valid_from": issued, "valid_until": licence_valid_until(case, issued),
+            "valid_from": issued, "valid_until": clock.licence_valid_until(case.item_version, issued),
+            "validity": case.item_version.result_validity,
         }
         return "licence_issued", base, Kind.LICENCE, doc
     if cmd in ("terminate", "expire_pledge"):
@@ -189,8 +174,6 @@ def _plan(case: Case, log: TransitionLog) -> tuple[str | None, dict, str | None,
 
 
 def _local_day(log: TransitionLog) -> date:
-    from . import clock
-
     return clock.local_date(log.at)
 
 

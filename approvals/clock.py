@@ -11,15 +11,22 @@ stored dues always equal a recomputation (checked by the stateful test).
   its expected end) and, for joint items, the applicant's time answering a supplementary-materials
   notice (``applicant_pauses``); the extension counts once approved (it moves both dues);
 - pledge due: set by the front desk, never after the promised decision due;
-- licence issue due: ``licence_issue_limit_days`` working days after the approval (Art. 44).
+- licence issue due: ``licence_issue_limit_days`` working days after the approval (Art. 44);
+- licence validity: the period the item's result names (calendar years or months, not working days);
+- supervision (domain.md section 6): a complaint's intake decision within 5 working days of receipt
+  and its reply within ``COMPLAINT_REPLY_LIMIT_DAYS`` of being taken up; a bad rating's
+  rectification ticket: call back within 1 working day, fix within 15.
 """
 
 from __future__ import annotations
 
+import calendar as gregorian
 import datetime as dt
+import re
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +35,9 @@ from approvals.exceptions import coded
 from approvals.supervision import calendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+COMPLAINT_INTAKE_LIMIT_DAYS = 5  # decide whether to take a complaint up (domain.md section 6)
+RECTIFICATION_CALLBACK_LIMIT_DAYS = 1  # a bad rating: call the applicant back …
+RECTIFICATION_FIX_LIMIT_DAYS = 15  # … and fix the problem
 CLOCK_FIELDS = ("intake_due", "decision_due_promised", "decision_due_statutory", "pledge_due", "licence_issue_due")
 
 
@@ -158,3 +168,57 @@ def refresh(case, *, before_review: bool = False) -> None:
         ) from exc
     for name, value in values.items():
         setattr(case, name, value)
+
+
+# --- licence validity (calendar periods) ------------------------------------------------------
+
+_VALIDITY_YEARS = re.compile(r"(\d+)\s*(年|years?)", re.IGNORECASE)
+_VALIDITY_MONTHS = re.compile(r"(\d+)\s*(个月|months?)", re.IGNORECASE)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` calendar months later (the month's last day when it is shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, gregorian.monthrange(year, month)[1]))
+
+
+def licence_valid_until(version, start: date) -> date | None:
+    """Last day of a licence issued on ``start``, from the period the item's result names (``5年``,
+    ``3 years``, ``6个月``): valid from the issue day inclusive, so it ends the day before the same
+    date that many months later (``add_months``); ``None`` when the text names no period (``长期``, ``以证载有效期为准``): no end date is
+    invented, the licence states the item's validity text instead."""
+    text = version.result_validity or ""
+    years, months = _VALIDITY_YEARS.search(text), _VALIDITY_MONTHS.search(text)
+    if years:
+        total = int(years.group(1)) * 12
+    elif months:
+        total = int(months.group(1))
+    else:
+        return None
+    return add_months(start, total) - timedelta(days=1)
+
+
+# --- supervision deadlines (domain.md section 6) ----------------------------------------------
+
+
+def complaint_reply_limit_days() -> int:
+    return int(getattr(settings, "COMPLAINT_REPLY_LIMIT_DAYS", 15))
+
+
+def complaint_intake_due(received_on: date) -> date:
+    """The day by which the supervision office decides whether to take a complaint up."""
+    return calendar.add_working_days(received_on, COMPLAINT_INTAKE_LIMIT_DAYS)
+
+
+def complaint_reply_due(taken_up_on: date) -> date:
+    """The day by which a complaint taken up is answered."""
+    return calendar.add_working_days(taken_up_on, complaint_reply_limit_days())
+
+
+def rectification_dues(opened_on: date) -> tuple[date, date]:
+    """(call-back due, fix due) of the rectification ticket a bad rating opens."""
+    return (
+        calendar.add_working_days(opened_on, RECTIFICATION_CALLBACK_LIMIT_DAYS),
+        calendar.add_working_days(opened_on, RECTIFICATION_FIX_LIMIT_DAYS),
+    )

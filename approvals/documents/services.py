@@ -58,7 +58,7 @@ REQUIRED_CONTEXT = {
     Kind.EXTENSION_NOTICE: ("days", "reason", "decision_due"),
     Kind.APPROVAL_DECISION: (),
     Kind.REFUSAL_DECISION: ("reasons",),
-    Kind.LICENCE: ("holder", "valid_until"),
+    Kind.LICENCE: ("holder", "valid_from"),  # valid_until: None for an indefinite licence
 }
 
 # Unambiguous characters: no 0/O, 1/I/L.

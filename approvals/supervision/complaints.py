@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -34,12 +33,7 @@ from . import calendar
 from .cards import department_ids, is_supervisor
 from .models import Complaint, ComplaintNote
 
-INTAKE_LIMIT_DAYS = 5
 S = Complaint.State
-
-
-def reply_limit_days() -> int:
-    return int(getattr(settings, "COMPLAINT_REPLY_LIMIT_DAYS", 15))
 
 
 def visible_complaints(user) -> QuerySet[Complaint]:
@@ -119,7 +113,7 @@ def submit(
     now = clock.now()
     today = clock.local_date(now)
     try:
-        intake_due = calendar.add_working_days(today, INTAKE_LIMIT_DAYS)
+        intake_due = clock.complaint_intake_due(today)
     except calendar.CalendarNotConfirmed as exc:
         raise ValidationError({"calendar": ValidationError(exc.message, code="calendar_not_confirmed")}) from exc
     with transaction.atomic():
@@ -174,7 +168,7 @@ def decide_intake(complaint_id: int, *, supervisor, take_up: bool, reason: str =
         complaint.intake_reason = reason
         if take_up:
             complaint.state = S.TAKEN_UP
-            complaint.reply_due = calendar.add_working_days(today, reply_limit_days())
+            complaint.reply_due = clock.complaint_reply_due(today)
         else:
             complaint.state = S.DECLINED
         complaint.save()

@@ -25,12 +25,9 @@ from approvals.exceptions import Conflict
 from approvals.models import Case, State
 from approvals.permissions import can_see, is_party
 
-from . import calendar
 from .cards import department_ids, is_supervisor
 from .models import Rating, RectificationTicket
 
-CALLBACK_LIMIT_DAYS = 1
-FIX_LIMIT_DAYS = 15
 RATABLE_STATES = (State.DELIVERED, State.CLOSED, State.REFUSED, State.NOT_ACCEPTED)
 T = RectificationTicket.State
 HANDLING_JOBS = (OfficerMembership.Job.REVIEWER, OfficerMembership.Job.APPROVER, OfficerMembership.Job.DEPARTMENT_HEAD)
@@ -102,10 +99,10 @@ def rate(case_id: int, *, user, level, comment: str = "") -> Rating:
 def _open_ticket(rating: Rating, case: Case, today) -> RectificationTicket:
     from approvals.notifications.services import notify
 
+    callback_due, fix_due = clock.rectification_dues(today)
     ticket = RectificationTicket.objects.create(
         rating=rating, case=case, department_id=rating.department_id, opened_on=today,
-        callback_due=calendar.add_working_days(today, CALLBACK_LIMIT_DAYS),
-        fix_due=calendar.add_working_days(today, FIX_LIMIT_DAYS),
+        callback_due=callback_due, fix_due=fix_due,
     )
     officers = set(
         OfficerMembership.objects.filter(department_id=rating.department_id, job__in=HANDLING_JOBS).values_list(
