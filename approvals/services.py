@@ -28,7 +28,7 @@ from approvals.items.models import ItemVersion, MaterialRequirement
 from approvals.items.selectors import application_specs
 from approvals.supervision import calendar
 
-from . import clock, files
+from . import clock, files, inserts
 from .exceptions import Conflict, coded
 from .forms_validation import clean_fields, missing_required
 from .models import (
@@ -96,7 +96,7 @@ def _fire(case: Case, method: str) -> str:
 
 
 def _log(case: Case, from_state: str, command: str, actor, *, reason: str = "", details: dict | None = None):
-    entry = TransitionLog.objects.create(
+    entry = inserts.insert(TransitionLog(
         case=case,
         from_state=from_state,
         to_state=case.state,
@@ -106,7 +106,7 @@ def _log(case: Case, from_state: str, command: str, actor, *, reason: str = "", 
         reason=reason,
         round=case.round,
         details=details or {},
-    )
+    ))
     _notify_on_commit([(case.pk, entry.pk)])
     return entry
 
@@ -254,7 +254,7 @@ def create_case(
         if submit:
             _fire(case, "submit")
             _start_intake_clock(case)
-        case.save(force_insert=True)
+        inserts.insert(case)
         if submit:
             _log(case, State.DRAFT, "submit", user, details={"intake_due": case.intake_due.isoformat()})
     return case
