@@ -19,7 +19,7 @@ Prints req/s, p50/p95 latency and errors for each scenario and the ratios agains
 (intake ≥ 0.5 of the baseline with p95 ≤ 300 ms, accept ≥ 0.4, no errors).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/case_intake.py \
-        [--requests 600] [--rounds 3] [--clients 8] [--workers 2*cores] [--database bench_case_intake] [--keep]
+        [--requests 1200] [--rounds 12] [--clients 8] [--workers 2*cores] [--database bench_case_intake] [--keep]
 
 The server and user named by DATABASE_URL are used; the database itself is ``--database``,
 dropped and created afresh (and dropped again at the end unless ``--keep``).
@@ -54,10 +54,14 @@ P95_TARGET_MS = 300.0
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=600, help="Requests per scenario (default 600).")
+    parser.add_argument("--requests", type=int, default=1200, help="Requests per scenario (default 1200).")
     parser.add_argument("--clients", type=int, default=8, help="Concurrent clients (default 8).")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 2), help="gunicorn workers.")
-    parser.add_argument("--rounds", type=int, default=3, help="Interleaved rounds the requests are split in.")
+    parser.add_argument(
+        "--rounds", type=int, default=12,
+        help="Interleaved rounds the requests are split in (default 12: on a shared machine the load drifts"
+        " within seconds, and short alternating rounds expose both sides of a ratio to it alike).",
+    )
     parser.add_argument("--warmup", type=int, default=40, help="Unmeasured requests per scenario first.")
     parser.add_argument("--max-seconds", type=float, default=120.0, help="Time limit of each scenario in each round.")
     parser.add_argument("--database", default="bench_case_intake", help="Dedicated database (recreated).")

@@ -41,8 +41,10 @@ def test_a_case_row_equals_the_one_save_writes(world):
 
 def test_a_log_row_equals_the_one_create_writes(world):
     case = world.new_case()
-    kwargs = {"case": case, "from_state": "draft", "to_state": "submitted", "command": "submit", "actor": world.applicant,
-                  "at": clock.now(), "details": {"intake_due": "2026-09-25"}}
+    kwargs = {
+        "case": case, "from_state": "draft", "to_state": "submitted", "command": "submit",
+        "actor": world.applicant, "at": clock.now(), "details": {"intake_due": "2026-09-25"},
+    }
     by_orm = TransitionLog.objects.create(**kwargs)
     fast = inserts.insert(TransitionLog(**kwargs))
     assert row(TransitionLog, by_orm.pk) == row(TransitionLog, fast.pk)
