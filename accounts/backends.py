@@ -13,7 +13,12 @@ class ProfileModelBackend(ModelBackend):
     def get_user(self, user_id):
         user_model = get_user_model()
         try:
-            user = user_model._default_manager.select_related("citizen_profile").get(pk=user_id)
+            user = (
+                user_model._default_manager.select_related("citizen_profile")
+                # personal data is decrypted only where a page shows it (domain.md section 7)
+                .defer("citizen_profile__id_number", "citizen_profile__address")
+                .get(pk=user_id)
+            )
         except user_model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -172,8 +172,20 @@ def refresh(case, *, before_review: bool = False) -> None:
 
 # --- licence validity (calendar periods) ------------------------------------------------------
 
-_VALIDITY_YEARS = re.compile(r"(\d+)\s*(年|years?)", re.IGNORECASE)
-_VALIDITY_MONTHS = re.compile(r"(\d+)\s*(个月|months?)", re.IGNORECASE)
+_NUMBER = r"(\d+|[一二两三四五六七八九十]+)"
+_VALIDITY_YEARS = re.compile(_NUMBER + r"\s*(年|years?)", re.IGNORECASE)
+_VALIDITY_MONTHS = re.compile(_NUMBER + r"\s*(个月|months?)", re.IGNORECASE)
+_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _number(text: str) -> int:
+    """``12`` or a Chinese numeral up to 99 (``五``, ``十``, ``十二``, ``二十``, ``二十五``)."""
+    if text.isdigit():
+        return int(text)
+    tens, _ten, units = text.partition("十")
+    if not _ten:
+        return _DIGITS[text]
+    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[units] if units else 0)
 
 
 def add_months(day: date, months: int) -> date:
@@ -191,9 +203,9 @@ def licence_valid_until(version, start: date) -> date | None:
     text = version.result_validity or ""
     years, months = _VALIDITY_YEARS.search(text), _VALIDITY_MONTHS.search(text)
     if years:
-        total = int(years.group(1)) * 12
+        total = _number(years.group(1)) * 12
     elif months:
-        total = int(months.group(1))
+        total = _number(months.group(1))
     else:
         return None
     return add_months(start, total) - timedelta(days=1)

@@ -23,7 +23,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +35,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.settings import api_settings
 from rest_framework.utils.encoders import JSONEncoder
 
+from .exceptions import Conflict
 from .models import Case, IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -97,7 +101,7 @@ def run_once(request, key: str, action: Callable[[], tuple[int, dict, Case]]) ->
     except _KeyTaken:
         # Everything this request wrote is rolled back (its case number too); the first one stands.
         return _replay(IdempotencyRecord.objects.get(user=user, key=key), print_)
-    except Exception:
+    except (DjangoValidationError, PermissionDenied, Http404, Conflict, APIException):
         # A retry after the first request committed replays it even where running the request again
         # would now fail (the item retired since, say); a 422 if the key was used for another body.
         record = IdempotencyRecord.objects.filter(user=user, key=key).first()

@@ -126,7 +126,12 @@ CALENDAR_VERSION_CHECK_SECONDS = float(env("CALENDAR_VERSION_CHECK_SECONDS", "1"
 CATALOG_CACHE_SECONDS = float(env("CATALOG_CACHE_SECONDS", "1"))
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.ProfileModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.ProfileModelBackend",
+    # Sessions opened before 2026-12-02 name Django's backend; listed so that they stay signed in
+    # (remove once those sessions have expired: SESSION_IDLE_SECONDS after the deploy).
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

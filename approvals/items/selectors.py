@@ -179,7 +179,5 @@ def version_for_filing(code: str, on: date) -> ItemVersion | None:
 
 def version_of_case(version_id: int) -> ItemVersion:
     """The item version a case is pinned to, with its item and department. Shared, read-only instance."""
-    version = _cached(("pk", version_id), lambda: _versions_with_relations().filter(pk=version_id).first())
-    if version is None:  # cannot happen for an existing case (PROTECT); be exact rather than cached
-        raise ItemVersion.DoesNotExist(version_id)
-    return version
+    # .get(): a missing version (impossible for an existing case: PROTECT) raises and is not cached
+    return _cached(("pk", version_id), lambda: _versions_with_relations().get(pk=version_id))

@@ -31,6 +31,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ('approvals', '0004_case_assignee'),
         ('items', '0001_initial'),
+        # workbench_case_version_state_idx (item_version_id, state) covers the item_version index dropped here
+        ('workbench', '0002_case_inbox_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
