@@ -197,9 +197,9 @@ def add_months(day: date, months: int) -> date:
 
 def licence_valid_until(version, start: date) -> date | None:
     """Last day of a licence issued on ``start``, from the period the item's result names (``5年``,
-    ``3 years``, ``6个月``): valid from the issue day inclusive, so it ends the day before the same
-    date that many months later (``add_months``); ``None`` when the text names no period (``长期``, ``以证载有效期为准``): no end date is
-    invented, the licence states the item's validity text instead."""
+    ``五年``, ``3 years``, ``6个月``): valid from the issue day inclusive, so it ends the day before
+    the same date that many months later (``add_months``). ``None`` when the text names no period
+    (``长期``, ``以证载有效期为准``): no end date is invented; the licence states the item's own text."""
     text = version.result_validity or ""
     years, months = _VALIDITY_YEARS.search(text), _VALIDITY_MONTHS.search(text)
     if years:

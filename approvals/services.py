@@ -25,7 +25,6 @@ from django_fsm import can_proceed
 from accounts.models import BusinessAgent, OfficerMembership
 from approvals.items import selectors as catalog
 from approvals.items.models import ItemVersion, MaterialRequirement
-from approvals.items.selectors import application_specs
 from approvals.supervision import calendar
 
 from . import clock, files, inserts
@@ -228,7 +227,7 @@ def create_case(
             errors["business_id"] = [_("This item is for individuals only.")]
     elif version.target == ItemVersion.Target.BUSINESS:
         errors["business_id"] = [_("This item is for businesses: choose the business you act for.")]
-    specs = application_specs(version)
+    specs = catalog.application_specs(version)
     try:
         cleaned = clean_fields(specs.form_fields, fields or {})
     except ValidationError as exc:
@@ -359,7 +358,7 @@ def missing_pledgeable(case: Case) -> list[MaterialRequirement]:
     order: the application may be filed without them against a pledge, but it is not complete
     until they arrive or the front desk accepts it with a pledge."""
     pledgeable = [
-        req for req in application_specs(case.item_version).materials
+        req for req in catalog.application_specs(case.item_version).materials
         if req.necessity == MaterialRequirement.Necessity.PLEDGEABLE
     ]
     if not pledgeable:  # most items: nothing to look up
@@ -375,7 +374,7 @@ def submit(case_id: CaseRef, *, user, on_behalf_by=None) -> Case:
         case = _lock(case_id)
         ensure_can(user, "submit", case)
         _require(case, "submit")
-        specs = application_specs(case.item_version)
+        specs = catalog.application_specs(case.item_version)
         _raise(_missing(specs.form_fields, specs.materials, case.fields, _current_codes(case)))
         before = _fire(case, "submit")
         _start_intake_clock(case)

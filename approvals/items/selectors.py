@@ -150,8 +150,7 @@ def _cached(key: tuple, load):
 
 def catalog_changed(**_kwargs) -> None:
     """Forget the cached catalog rows now and when the current transaction commits."""
-    with _rows_lock:
-        _rows.clear()
+    _clear_rows()
     if connection.in_atomic_block:
         transaction.on_commit(_clear_rows)
 

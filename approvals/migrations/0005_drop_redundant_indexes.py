@@ -25,7 +25,6 @@ def create_state_like(apps, schema_editor):
         )
 
 
-
 class Migration(migrations.Migration):
 
     dependencies = [

@@ -73,14 +73,13 @@ def test_a_change_made_by_another_process_is_seen_within_the_cache_time(on_day, 
     settings.CATALOG_CACHE_SECONDS = 1
     version = factories.item_version()
     applicant = factories.citizen()
-    case = file_case(applicant, version.item.code)
+    file_case(applicant, version.item.code)
     # Another process renames the department: no signal reaches this one.
     Department.objects.filter(pk=version.department_id).update(name="改名后的部门")
     monotonic.now += 0.5
     assert state_of(file_case(applicant, version.item.code))["department_name"] != "改名后的部门"
     monotonic.now += 0.6  # 1.1 s after the rows were read
     assert state_of(file_case(applicant, version.item.code))["department_name"] == "改名后的部门"
-    assert case.item_version.department.name != "改名后的部门"  # the instance read before the change
 
 
 def test_commands_read_the_pinned_version_through_the_cache(on_day, monotonic, settings):
