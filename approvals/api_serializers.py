@@ -105,9 +105,16 @@ class BusinessSerializer(serializers.Serializer):
 
 
 class PauseSerializer(serializers.ModelSerializer):
+    procedure_name = serializers.CharField(
+        read_only=True, allow_null=True, help_text=_("The procedure as the item version declares it.")
+    )
+    legal_basis = serializers.CharField(
+        read_only=True, allow_null=True, help_text=_("Legal basis of the procedure, from the item version.")
+    )
+
     class Meta:
         model = SpecialProcedurePause
-        fields = ["kind", "start", "expected_days", "end", "reason", "pauses_clock"]
+        fields = ["kind", "procedure_name", "legal_basis", "start", "expected_days", "end", "reason", "pauses_clock"]
 
 
 class ExtensionSerializer(serializers.ModelSerializer):

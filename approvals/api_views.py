@@ -22,7 +22,7 @@ from typing import Any
 import django_filters
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,7 +36,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ErrorDetail
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -47,6 +47,7 @@ from rest_framework.views import APIView
 
 from approvals.documents.models import OfficialDocument
 from approvals.documents.views import pdf_response
+from approvals.items.models import SpecialProcedure
 
 from . import idempotency, selectors, services
 from .api_serializers import (
@@ -110,17 +111,22 @@ class ConflictError(APIException):
 def api_exception(exc: Exception) -> Exception:
     """The DRF exception for an error of the case engine (others are returned unchanged)."""
     if isinstance(exc, DjangoValidationError):
+        # Each message keeps the engine's error code (e.g. ``second_extension``) as its ErrorDetail code.
         if hasattr(exc, "error_dict"):
             detail = {
-                (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
-                for field, messages in exc.message_dict.items()
+                (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): _details(errors)
+                for field, errors in exc.error_dict.items()
             }
         else:
-            detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+            detail = {api_settings.NON_FIELD_ERRORS_KEY: _details(exc.error_list)}
         return DRFValidationError(detail)
     if isinstance(exc, Conflict):
         return ConflictError({"detail": str(exc), "state": exc.state, "command": exc.command})
     return exc
+
+
+def _details(errors) -> list[ErrorDetail]:
+    return [ErrorDetail(message, code=error.code or "invalid") for error in errors for message in error.messages]
 
 
 class EngineErrorsMixin:
@@ -185,13 +191,26 @@ class DetailBundle:
         return self.detail.case
 
 
+def declared_procedure(version_id: int) -> dict:
+    """Annotations naming a pause's procedure and its legal basis, as the pinned version declares it."""
+    declared = SpecialProcedure.objects.filter(version_id=version_id, kind=OuterRef("kind"))
+    return {
+        "procedure_name": Subquery(declared.values("name")[:1]),
+        "legal_basis": Subquery(declared.values("legal_basis")[:1]),
+    }
+
+
 def detail_bundle(case_no: str, user) -> DetailBundle:
     """``selectors.case_detail`` plus the clock's records: a fixed number of queries."""
     detail = selectors.case_detail(case_no, user)
     case = detail.case
     return DetailBundle(
         detail=detail,
-        pauses=list(SpecialProcedurePause.objects.filter(case=case).order_by("start", "pk")),
+        pauses=list(
+            SpecialProcedurePause.objects.filter(case=case)
+            .annotate(**declared_procedure(case.item_version_id))
+            .order_by("start", "pk")
+        ),
         extension=Extension.objects.filter(case=case).first(),
         pledge=Pledge.objects.filter(case=case).first(),
         notices=list(CorrectionNotice.objects.filter(case=case).order_by("issued_at", "pk")),

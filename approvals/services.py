@@ -531,6 +531,12 @@ def _close_department_tasks(case_ids: list[int], *, actor=None, reason: str = ""
     parallel.cancel_open_tasks(case_ids, actor=actor, reason=reason)
 
 
+def pledge_offered(case: Case) -> bool:
+    """容缺受理 is not offered to an applicant (citizen or business) flagged for bad credit."""
+    profile = getattr(case.applicant, "citizen_profile", None)
+    return not ((profile is not None and profile.bad_credit) or (case.business is not None and case.business.bad_credit))
+
+
 def accept_with_pledge(
     case_id: CaseRef, *, officer, pledged_material_codes: list[str], pledge_due: date, note: str = ""
 ) -> Case:
@@ -541,8 +547,7 @@ def accept_with_pledge(
         case = _lock(case_id)
         ensure_can(officer, "accept_with_pledge", case)
         _require(case, "accept_with_pledge")
-        profile = getattr(case.applicant, "citizen_profile", None)
-        if (profile is not None and profile.bad_credit) or (case.business is not None and case.business.bad_credit):
+        if not pledge_offered(case):
             raise ValidationError(
                 coded({"pledge": _("Acceptance with pledge is not offered to applicants with a bad-credit flag.")}, "bad_credit")
             )
@@ -840,7 +845,12 @@ def issue_licence(case_id: CaseRef, *, officer, licence_no: str = "") -> Case:
         case.licence_no = (licence_no or "").strip() or f"XK{case.case_no}"
         case.issued_at = clock.now()
         case.save()
-        _log(case, before, "issue_licence", officer, details={"licence_no": case.licence_no})
+        log_details = {"licence_no": case.licence_no}
+        if case.licence_issue_due and clock.today() > case.licence_issue_due:
+            # Art. 44: the licence is issued within 10 working days of the decision; a later issue
+            # is still made, and flagged for supervision like a late decision.
+            log_details["violation"] = "licence_issued_after_due"
+        _log(case, before, "issue_licence", officer, details=log_details)
     return case
 
 

@@ -82,7 +82,10 @@ def item_version(
     for pos, co in enumerate(co_departments):
         CoDepartment.objects.create(version=version, position=pos, department=co)
     for pos, (kind, days) in enumerate(special_procedures):
-        SpecialProcedure.objects.create(version=version, position=pos, kind=kind, name=kind, max_working_days=days)
+        SpecialProcedure.objects.create(
+            version=version, position=pos, kind=kind, name=kind, max_working_days=days,
+            legal_basis=f"《行政许可法》第四十五条（{kind}）",
+        )
     if publish:
         version = catalog.publish(version.pk, effective_from=effective_from)
     return version

@@ -319,6 +319,7 @@ def _case_context(request, case_no: str, *, errors=None, form=None, revealed=Non
         "extension": extension, "open_pause": open_pause, "tasks": case_tasks, "draft": draft,
         "procedures": list(case.item_version.special_procedures.all()),
         "pledgeable": [r for r in case.item_version.materials.all() if r.necessity == "pledgeable"],
+        "pledge_offered": services.pledge_offered(case),
         "intake_left": days_left(case.intake_due), "decision_left": days_left(case.decision_due_promised),
         "today": clock.today(), "delivery_methods": Case.DeliveryMethod.choices, "State": State,
         "assignable": assignable, "can_reassign": can_reassign,

@@ -10,7 +10,7 @@ from approvals.exceptions import Conflict
 from approvals.models import Case, State, TransitionLog
 from approvals.supervision import calendar
 
-from .conftest import STANDARD_REMEDIES
+from .conftest import STANDARD_REMEDIES, pdf
 
 
 def _commands(case):
@@ -49,6 +49,20 @@ def test_full_happy_path_is_logged_step_by_step(world, on_day):
         ("issued", "delivered", "deliver"),
         ("delivered", "closed", "close"),
     ]
+
+
+def test_licence_issued_after_its_due_date_is_flagged_as_a_violation(world, on_day):
+    on_time, late = world.in_review(), world.in_review()
+    on_day.set(date(2026, 10, 9))
+    for case in (on_time, late):
+        assert services.decide(case.pk, officer=world.approver, approve=True).licence_issue_due == date(2026, 10, 22)
+    on_day.set(date(2026, 10, 22))  # the due day itself is still on time
+    services.issue_licence(on_time.pk, officer=world.reviewer)
+    assert "violation" not in TransitionLog.objects.get(case=on_time, command="issue_licence").details
+    on_day.set(date(2026, 10, 23))
+    assert services.issue_licence(late.pk, officer=world.reviewer).state == State.ISSUED
+    log = TransitionLog.objects.get(case=late, command="issue_licence")
+    assert log.details == {"licence_no": f"XK{late.case_no}", "violation": "licence_issued_after_due"}
 
 
 def test_refusal_without_reasons_or_remedies_is_refused(world):
@@ -112,14 +126,35 @@ def test_postal_delivery_needs_a_tracking_number(world):
     assert (case.delivery_method, case.tracking_no, case.licence_no) == ("post", "SF123456", "JY-001")
 
 
-@pytest.mark.parametrize("stage", ["draft", "submitted", "accepted", "in_review"])
+def _correction_requested(world):
+    case = world.submitted()
+    return services.request_correction(
+        case.pk, officer=world.front_desk, problems=[{"material_code": "M02", "reason": "需原件", "expected": "原件"}]
+    )
+
+
+def _accepted_with_pledge(world):
+    case = _correction_requested(world)
+    services.attach_material(case.pk, user=world.applicant, requirement_code="M02", upload=pdf())
+    services.resubmit(case.pk, user=world.applicant)
+    return services.accept_with_pledge(
+        case.pk, officer=world.front_desk, pledged_material_codes=["M02"], pledge_due=date(2026, 9, 30)
+    )
+
+
+@pytest.mark.parametrize(
+    "stage", ["draft", "submitted", "correction_requested", "accepted", "accepted_with_pledge", "in_review"]
+)
 def test_applicant_may_withdraw_any_open_case(world, stage):
     case = {
         "draft": world.new_case,
         "submitted": world.submitted,
+        "correction_requested": lambda: _correction_requested(world),
         "accepted": world.accepted,
+        "accepted_with_pledge": lambda: _accepted_with_pledge(world),
         "in_review": world.in_review,
     }[stage]()
+    assert case.state == stage
     case = services.withdraw(case.pk, user=world.applicant, reason="不再需要")
     assert case.state == State.WITHDRAWN
     assert TransitionLog.objects.get(case=case, command="withdraw").reason == "不再需要"
@@ -134,8 +169,10 @@ def test_decided_case_cannot_be_withdrawn(world):
 
 def test_termination_needs_a_legal_reason(world):
     case = world.in_review()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         services.terminate(case.pk, officer=world.reviewer, legal_reason=" ")
+    assert set(exc.value.message_dict) == {"legal_reason"}
+    assert Case.objects.get(pk=case.pk).state == State.IN_REVIEW
     case = services.terminate(case.pk, officer=world.reviewer, legal_reason="申请人死亡（《行政许可法》第七十条）")
     assert case.state == State.TERMINATED
     with pytest.raises(Conflict):

@@ -68,8 +68,10 @@ def test_per_file_size_limit(world, settings):
     settings.MAX_UPLOAD_BYTES = 100
     case = world.new_case()
     _attach(world, case, "small.pdf", PDF)  # under 100 bytes
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         _attach(world, case, "big.pdf", PDF + b"0" * 100)
+    assert exc.value.error_dict["file"][0].code == "file_too_large"
+    assert CaseMaterial.objects.filter(case=case).count() == 1
 
 
 def test_per_case_size_limit_counts_every_stored_version(world, settings):
@@ -77,8 +79,10 @@ def test_per_case_size_limit_counts_every_stored_version(world, settings):
     case = world.new_case()
     _attach(world, case, "a.pdf", PDF)
     _attach(world, case, "b.pdf", PDF)  # replaces M01, history kept: 2 × len(PDF) stored
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         _attach(world, case, "c.pdf", PDF, code="M02")
+    assert exc.value.error_dict["file"][0].code == "case_too_large"
+    assert CaseMaterial.objects.filter(case=case).count() == 2
 
 
 def test_replacing_keeps_history_and_only_the_latest_counts(world):

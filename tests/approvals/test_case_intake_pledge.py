@@ -72,10 +72,14 @@ def test_bad_credit_citizen_is_not_offered_the_pledge_route(world):
 def test_bad_credit_business_is_not_offered_the_pledge_route(world):
     biz = factories.business(world.applicant, bad_credit=True)
     case = _listed_m02(world, business_id=biz.pk)
-    with pytest.raises(ValidationError):
+    assert not services.pledge_offered(case)
+    with pytest.raises(ValidationError) as exc:
         services.accept_with_pledge(
             case.pk, officer=world.front_desk, pledged_material_codes=["M02"], pledge_due=date(2026, 9, 30)
         )
+    assert exc.value.error_dict["pledge"][0].code == "bad_credit"
+    case.refresh_from_db()
+    assert case.state == State.SUBMITTED
 
 
 def test_approval_waits_for_the_pledged_material(world):

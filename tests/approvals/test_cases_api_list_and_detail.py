@@ -143,7 +143,9 @@ def test_detail_shows_clocks_materials_notice_and_timeline_masked(world, on_day)
     clocks = data["clocks"]
     assert clocks["received_on"] == "2026-09-18" and clocks["accepted_on"] == "2026-09-18"
     assert clocks["decision_due_statutory"] == case.__class__.objects.get(pk=case.pk).decision_due_statutory.isoformat()
-    assert [p["kind"] for p in clocks["special_procedures"]] == ["inspection"]
+    assert [(p["kind"], p["procedure_name"], p["legal_basis"]) for p in clocks["special_procedures"]] == [
+        ("inspection", "inspection", "《行政许可法》第四十五条（inspection）")
+    ]
     assert clocks["extension"] is None and clocks["pledge"] is None
 
     assert data["correction_notice"]["problems"] == [

@@ -50,6 +50,20 @@ def test_exactly_the_overdue_cases_are_deemed_accepted_across_national_day(world
     assert not TransitionLog.objects.filter(case=decided, command="deem_accepted").exists()
 
 
+def test_a_case_due_today_is_not_yet_deemed_accepted(world, on_day):
+    due_saturday = _submitted_on(world, on_day, date(2026, 9, 28))  # intake due Sat 10-10 (make-up day)
+    due_monday = _submitted_on(world, on_day, date(2026, 9, 29))  # intake due Mon 10-12
+    due_tuesday = _submitted_on(world, on_day, date(2026, 9, 30))  # intake due Tue 10-13
+    on_day.set(date(2026, 10, 12))  # the front desk still has all of Monday 10-12
+    assert services.sweep_intake_deadlines()["deemed_accepted"] == 1
+    states = lambda: [Case.objects.get(pk=c.pk).state for c in (due_saturday, due_monday, due_tuesday)]  # noqa: E731
+    assert states() == [State.ACCEPTED, State.SUBMITTED, State.SUBMITTED]
+    on_day.set(date(2026, 10, 13))
+    assert services.sweep_intake_deadlines()["deemed_accepted"] == 1
+    assert states() == [State.ACCEPTED, State.ACCEPTED, State.SUBMITTED]
+    assert Case.objects.get(pk=due_monday.pk).accepted_on == date(2026, 9, 29)
+
+
 def test_running_twice_changes_nothing_more(world, on_day):
     case = _submitted_on(world, on_day, date(2026, 9, 18))
     on_day.set(date(2026, 10, 30))

@@ -61,7 +61,9 @@ def test_the_rendered_page_is_not_blank(issue, tmp_path):
     width, height = image.size
     assert abs(width - 496) <= 1 and abs(height - 702) <= 1  # A4 at 60 dpi
     title_area = image.crop((0, int(height * 0.20), width, int(height * 0.30)))  # title and number
-    dark = sum(1 for value in title_area.getdata() if value < 100)
+    dark = sum(1 for value in title_area.tobytes() if value < 100)  # mode "L": one byte per pixel
     assert dark > 500  # the title and number are inked, not empty boxes or white
     red = Image.open(png).convert("RGB").crop((0, 0, width, int(height * 0.15)))
-    assert any(r > 150 and g < 80 and b < 80 for r, g, b in red.getdata())  # the red organ header
+    rgb = red.tobytes()  # mode "RGB": three bytes per pixel
+    pixels = zip(rgb[0::3], rgb[1::3], rgb[2::3], strict=True)
+    assert any(r > 150 and g < 80 and b < 80 for r, g, b in pixels)  # the red organ header

@@ -81,6 +81,23 @@ def test_not_accept_without_remedies_is_refused_next_to_the_field(world, client_
     assert doc.context["competent_organ"] == "江城市卫生健康委员会"
 
 
+def test_the_pledge_form_is_not_offered_to_a_bad_credit_applicant(world, client_for):
+    ordinary = world.submitted()
+    flagged = world.submitted(factories.citizen(bad_credit=True))
+    c = client_for(world.front_desk)
+    page = c.get(f"/workbench/cases/{ordinary.case_no}/").content.decode()
+    assert f'action="/workbench/cases/{ordinary.case_no}/act/accept_with_pledge/"' in page
+    assert 'id="pledge-not-offered"' not in page
+    page = c.get(f"/workbench/cases/{flagged.case_no}/").content.decode()
+    assert "/act/accept_with_pledge/" not in page and 'id="pledge-not-offered"' in page
+    # A forged post is still refused by the service, next to the pledge field.
+    response = c.post(f"/workbench/cases/{flagged.case_no}/act/accept_with_pledge/",
+                      {"pledged": "M02", "pledge_due": "2026-09-30"})
+    assert response.status_code == 400 and 'data-field="pledge"' in response.content.decode()
+    flagged.refresh_from_db()
+    assert flagged.state == State.SUBMITTED
+
+
 def test_a_second_correction_notice_is_refused_with_a_message(world, client_for):
     case = world.submitted()
     c = client_for(world.front_desk)
