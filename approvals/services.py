@@ -94,8 +94,9 @@ def _fire(case: Case, method: str) -> str:
     return before
 
 
-def _log(case: Case, from_state: str, command: str, actor, *, reason: str = "", details: dict | None = None):
-    entry = inserts.insert(TransitionLog(
+def _log_entry(case: Case, from_state: str, command: str, actor, *, reason: str = "", details: dict | None = None):
+    """The (unsaved) log row of a transition of ``case`` that has just fired."""
+    return TransitionLog(
         case=case,
         from_state=from_state,
         to_state=case.state,
@@ -105,7 +106,11 @@ def _log(case: Case, from_state: str, command: str, actor, *, reason: str = "", 
         reason=reason,
         round=case.round,
         details=details or {},
-    ))
+    )
+
+
+def _log(case: Case, from_state: str, command: str, actor, *, reason: str = "", details: dict | None = None):
+    entry = inserts.insert(_log_entry(case, from_state, command, actor, reason=reason, details=details))
     _notify_on_commit([(case.pk, entry.pk)])
     return entry
 
@@ -239,9 +244,9 @@ def create_case(
     _raise(errors)
     # Everything is validated before the first write, so no savepoint of its own is needed:
     # an error from here on aborts the caller's transaction as a whole.
+    region_code = version.department.region_code
     with transaction.atomic(savepoint=False):
         case = Case(
-            case_no=allocate_case_no(version.department.region_code, on.year),
             verification_code=_new_verification_code(),
             item_version=version,
             applicant=user,
@@ -253,9 +258,16 @@ def create_case(
         if submit:
             _fire(case, "submit")
             _start_intake_clock(case)
-        inserts.insert(case)
-        if submit:
-            _log(case, State.DRAFT, "submit", user, details={"intake_due": case.intake_due.isoformat()})
+        details = {"intake_due": case.intake_due.isoformat()} if submit else None
+        first = _log_entry(case, State.DRAFT, "submit", user, details=details) if submit else None
+        if inserts.insert_numbered(case, region_code, on.year, first):
+            if first is not None:
+                _notify_on_commit([(case.pk, first.pk)])
+        else:  # the ordinary path (SQLite, or the first filing of a region and year)
+            case.case_no = allocate_case_no(region_code, on.year)
+            inserts.insert(case)
+            if submit:
+                _log(case, State.DRAFT, "submit", user, details=details)
     return case
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db.models.signals import post_save
 
-from approvals import clock, inserts
+from approvals import clock, inserts, services
 from approvals.models import Case, TransitionLog
 from approvals.services import allocate_case_no
 
@@ -71,3 +71,49 @@ def test_a_model_that_overrides_save_is_refused(db):
 
     with pytest.raises(TypeError, match="overrides save"):
         inserts.insert(CitizenProfile())
+
+
+@pytest.mark.postgres
+def test_a_case_filed_in_one_statement_equals_the_ordinary_path(world):
+    """PostgreSQL: ``insert_numbered`` (counter, case and first log row as one CTE statement) writes
+    the rows ``save()`` writes, and the next consecutive number."""
+    allocate_case_no("429901", 2026)  # the counter row exists (the first filing takes the ordinary path)
+    by_orm = new_case(world, allocate_case_no("429901", 2026))
+    by_orm.state = "submitted"
+    by_orm.save(force_insert=True)
+    orm_log = TransitionLog.objects.create(
+        case=by_orm, from_state="draft", to_state="submitted", command="submit", actor=world.applicant,
+        at=clock.now(), details={"intake_due": "2026-09-25"},
+    )
+    fast = new_case(world, "")
+    fast.state = "submitted"
+    fast_log = TransitionLog(
+        case=fast, from_state="draft", to_state="submitted", command="submit", actor=world.applicant,
+        at=orm_log.at, details={"intake_due": "2026-09-25"},
+    )
+    assert inserts.insert_numbered(fast, "429901", 2026, fast_log)
+    assert fast.case_no == "429901-2026-000003" and not fast._state.adding
+    assert fast_log.pk and fast_log.case_id == fast.pk
+    a, b = row(Case, by_orm.pk), row(Case, fast.pk)
+    assert (a.pop("case_no"), b.pop("case_no")) == ("429901-2026-000002", "429901-2026-000003")
+    assert abs((a.pop("created_at") - b.pop("created_at")).total_seconds()) < 5
+    assert a == b
+    a, b = row(TransitionLog, orm_log.pk), row(TransitionLog, fast_log.pk)
+    assert (a.pop("case_id"), b.pop("case_id")) == (by_orm.pk, fast.pk)
+    assert a == b
+    # A draft: the case alone.
+    draft = new_case(world, "")
+    assert inserts.insert_numbered(draft, "429901", 2026)
+    assert draft.case_no == "429901-2026-000004"
+    assert not TransitionLog.objects.filter(case=draft).exists()
+
+
+@pytest.mark.postgres
+def test_without_a_counter_row_nothing_is_written_and_the_ordinary_path_is_taken(world):
+    case = new_case(world, "")
+    assert not inserts.insert_numbered(case, "429902", 2026)
+    assert case.pk is None and not Case.objects.exists()
+    filed = services.create_case(
+        user=world.applicant, item_code=world.item_code, fields={"shop_name": "面馆", "area": "30"}
+    )
+    assert filed.case_no == f"{world.dept.region_code}-2026-000001"
