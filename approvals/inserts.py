@@ -26,8 +26,6 @@ from django.db.models.signals import post_save, pre_save
 
 @lru_cache(maxsize=16)
 def _compiled(model: type[models.Model], vendor: str) -> tuple[str, tuple[models.Field, ...]]:
-    if model.save is not models.Model.save:
-        raise TypeError(f"{model.__name__} overrides save(): insert() would skip it")
     opts = model._meta
     fields = _columns(model)
     quote = connection.ops.quote_name
@@ -39,8 +37,27 @@ def _compiled(model: type[models.Model], vendor: str) -> tuple[str, tuple[models
 
 
 def _columns(model: type[models.Model]) -> tuple[models.Field, ...]:
+    """The columns an INSERT of ``model`` writes (as ``save()``); refuses a model whose ``save()``
+    is overridden, which these statements would skip."""
+    if model.save is not models.Model.save:
+        raise TypeError(f"{model.__name__} overrides save(): a compiled insert would skip it")
     opts = model._meta
     return tuple(f for f in opts.concrete_fields if f is not opts.pk or not f.db_returning)
+
+
+def _listened(model: type[models.Model]) -> bool:
+    """Someone listens to the model's saves: only ``save()`` may write it."""
+    return pre_save.has_listeners(model) or post_save.has_listeners(model)
+
+
+def _values(obj: models.Model, fields) -> list:
+    """Each field's value prepared exactly as ``save()`` prepares it for an INSERT."""
+    return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+
+
+def _saved(obj: models.Model, pk) -> None:
+    obj.pk = pk
+    obj._state.adding, obj._state.db = False, connection.alias
 
 
 @lru_cache(maxsize=4)
@@ -49,9 +66,6 @@ def _numbered_sql(with_log: bool) -> tuple[str, tuple[models.Field, ...], tuple[
     ``INSERT … SELECT`` does not coerce untyped literals the way ``VALUES`` does."""
     from approvals.models import Case, CaseNumberSequence, TransitionLog
 
-    for model in (Case, TransitionLog):
-        if model.save is not models.Model.save:
-            raise TypeError(f"{model.__name__} overrides save(): insert_numbered() would skip it")
     quote = connection.ops.quote_name
     case_fields = tuple(f for f in _columns(Case) if f.name != "case_no")
     log_fields = tuple(f for f in _columns(TransitionLog) if f.name != "case")
@@ -83,43 +97,33 @@ def insert_numbered(case: models.Model, region_code: str, year: int, log: models
     caller then takes the ordinary path."""
     from approvals.models import Case, TransitionLog
 
-    if connection.vendor != "postgresql" or any(
-        pre_save.has_listeners(m) or post_save.has_listeners(m) for m in (Case, TransitionLog)
-    ):
+    if connection.vendor != "postgresql" or _listened(Case) or _listened(TransitionLog):
         return False
     sql, case_fields, log_fields = _numbered_sql(log is not None)
-    params: list = [region_code, year, f"{region_code}-{year}-"]
-    params += [f.get_db_prep_save(f.pre_save(case, True), connection) for f in case_fields]
+    params = [region_code, year, f"{region_code}-{year}-", *_values(case, case_fields)]
     if log is not None:
-        params += [f.get_db_prep_save(f.pre_save(log, True), connection) for f in log_fields]
+        params += _values(log, log_fields)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:  # no counter row for this region and year yet
         return False
-    case.pk, case.case_no = row[0], row[1]
-    case._state.adding, case._state.db = False, connection.alias
+    case.case_no = row[1]
+    _saved(case, row[0])
     if log is not None:
-        log.case, log.pk = case, row[2]
-        log._state.adding, log._state.db = False, connection.alias
+        log.case = case
+        _saved(log, row[2])
     return True
 
 
 def insert(obj: models.Model) -> models.Model:
     """INSERT ``obj`` (a new row) and set its primary key; returns ``obj``."""
     model = type(obj)
-    if (
-        pre_save.has_listeners(model)
-        or post_save.has_listeners(model)
-        or not connection.features.can_return_columns_from_insert
-    ):
+    if _listened(model) or not connection.features.can_return_columns_from_insert:
         obj.save(force_insert=True)  # someone listens, or no RETURNING: the ordinary path
         return obj
     sql, fields = _compiled(model, connection.vendor)
-    params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        obj.pk = cursor.fetchone()[0]
-    obj._state.adding = False
-    obj._state.db = connection.alias
+        cursor.execute(sql, _values(obj, fields))
+        _saved(obj, cursor.fetchone()[0])
     return obj

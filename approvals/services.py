@@ -258,16 +258,19 @@ def create_case(
         if submit:
             _fire(case, "submit")
             _start_intake_clock(case)
-        details = {"intake_due": case.intake_due.isoformat()} if submit else None
-        first = _log_entry(case, State.DRAFT, "submit", user, details=details) if submit else None
-        if inserts.insert_numbered(case, region_code, on.year, first):
-            if first is not None:
-                _notify_on_commit([(case.pk, first.pk)])
-        else:  # the ordinary path (SQLite, or the first filing of a region and year)
+        first = (
+            _log_entry(case, State.DRAFT, "submit", user, details={"intake_due": case.intake_due.isoformat()})
+            if submit else None
+        )
+        if not inserts.insert_numbered(case, region_code, on.year, first):
+            # The ordinary path (SQLite, or the first filing of a region and year).
             case.case_no = allocate_case_no(region_code, on.year)
             inserts.insert(case)
-            if submit:
-                _log(case, State.DRAFT, "submit", user, details=details)
+            if first is not None:
+                first.case = case  # the case has its primary key now
+                inserts.insert(first)
+        if first is not None:
+            _notify_on_commit([(case.pk, first.pk)])
     return case
 
 

@@ -51,6 +51,17 @@ def test_full_happy_path_is_logged_step_by_step(world, on_day):
     ]
 
 
+def test_a_decision_after_the_statutory_due_is_flagged_as_a_violation(world, on_day):
+    on_time, late = world.in_review(), world.in_review()  # statutory due Thu 2026-10-22
+    on_day.set(date(2026, 10, 22))
+    services.decide(on_time.pk, officer=world.approver, approve=True)
+    assert "violation" not in TransitionLog.objects.get(case=on_time, command="decide").details
+    on_day.set(date(2026, 10, 23))
+    services.decide(late.pk, officer=world.approver, approve=True)
+    details = TransitionLog.objects.get(case=late, command="decide").details
+    assert (details["violation"], details["decided_on"]) == ("decided_after_statutory_due", "2026-10-23")
+
+
 def test_licence_issued_after_its_due_date_is_flagged_as_a_violation(world, on_day):
     on_time, late = world.in_review(), world.in_review()
     on_day.set(date(2026, 10, 9))
