@@ -127,7 +127,7 @@ def seed(cases_to_accept: int, rows: int) -> Seed:
 
     from accounts.identity import resident_id_check_digit
     from accounts.models import CitizenProfile, OfficerMembership, User
-    from approvals import services
+    from approvals.cases import services
     from approvals.items import services as catalog
     from approvals.items.models import (
         Department,

@@ -69,7 +69,7 @@ def recreate_database(maintenance_url: str, name: str, *, create: bool = True) -
 
 
 def fixed_clock() -> None:
-    from approvals import clock
+    from approvals.cases import clock
 
     instant = dt.datetime(2026, 3, 2, 10, tzinfo=clock.SHANGHAI)
     clock.now = lambda: instant
@@ -80,7 +80,7 @@ def seed(n: int) -> dict:
 
     from accounts.identity import resident_id_check_digit
     from accounts.models import CitizenProfile, OfficerMembership, User
-    from approvals import clock, services
+    from approvals.cases import clock, services
     from approvals.items import services as catalog
     from approvals.items.models import (
         CoDepartment,
@@ -155,7 +155,7 @@ def run_cases(args: tuple[list[int], list[int], int]) -> int:
     from django.db import connection
 
     from accounts.models import User
-    from approvals import services
+    from approvals.cases import services
     from approvals.parallel import services as parallel
     from approvals.parallel.models import DepartmentTask
 

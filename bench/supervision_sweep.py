@@ -36,7 +36,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from approvals import clock  # noqa: E402
+from approvals.cases import clock  # noqa: E402
 from approvals.models import DECISION_CLOCK_STATES, Case  # noqa: E402
 from approvals.supervision import calendar  # noqa: E402
 from approvals.supervision.dashboard import WATCHED_STATES  # noqa: E402

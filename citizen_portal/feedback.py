@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from approvals.exceptions import Conflict
+from approvals.cases.exceptions import Conflict
 from approvals.models import State
 from approvals.supervision import complaints, ratings
 from approvals.supervision.models import Rating

@@ -1,5 +1,5 @@
 """Forms of the portal. They shape the input and show errors; the checks themselves live in the
-services (``citizen_portal.services``, ``approvals.services``), whose ``ValidationError`` keys are
+services (``citizen_portal.services``, ``approvals.cases.services``), whose ``ValidationError`` keys are
 mapped back onto the fields with ``apply_errors``."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What the portal itself records: the applicant's pledge declaration (承诺书) made at submission.
 
-The case engine decides acceptance with pledge (``approvals.services.accept_with_pledge``); the
+The case engine decides acceptance with pledge (``approvals.cases.services.accept_with_pledge``); the
 declaration is the applicant's written undertaking, given on the review page of the wizard when
 the item has pledgeable (容缺) materials, kept with the case it was given for.
 """

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BusinessAgent
-from approvals import clock
+from approvals.cases import clock
 from approvals.items import selectors as catalog
 from approvals.models import Case, State
 

@@ -1,14 +1,14 @@
 """Portal commands: registration, business agents, and the steps of the online application that
-the case engine does not already own. Every case transition goes through ``approvals.services``.
+the case engine does not already own. Every case transition goes through ``approvals.cases.services``.
 
 - ``register_citizen`` / ``register_business`` / ``add_agent`` / ``deactivate_agent``: accounts.
 - ``start_application``: the wizard's first POST. It carries a per-draft token; the token is the
   key of an ``approvals.IdempotencyRecord`` inserted in the same transaction as the draft, so a
   double click or a refresh returns the same draft instead of creating a second case.
 - ``save_draft_fields``: the applicant edits the application fields of their draft (validated
-  against the pinned version by ``approvals.forms_validation``).
+  against the pinned version by ``approvals.cases.forms_validation``).
 - ``submit_application``: records the pledge declaration (when the item has pledgeable materials)
-  and submits the case with ``approvals.services.submit`` in one transaction.
+  and submits the case with ``approvals.cases.services.submit`` in one transaction.
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ from django.utils.translation import gettext as _
 from accounts import crypto
 from accounts.identity import validate_mobile, validate_resident_id, validate_uscc
 from accounts.models import Business, BusinessAgent, CitizenProfile, User
-from approvals import clock
-from approvals import services as cases
-from approvals.exceptions import Conflict
-from approvals.forms_validation import clean_fields
+from approvals.cases import clock
+from approvals.cases import services as cases
+from approvals.cases.exceptions import Conflict
+from approvals.cases.forms_validation import clean_fields
 from approvals.models import Case, IdempotencyRecord, State
-from approvals.permissions import ensure_can
+from approvals.cases.permissions import ensure_can
 
 from .models import PledgeDeclaration
 

@@ -1,5 +1,5 @@
 """Pages of the citizen and business portal. Each view checks its input, calls one service and
-renders; the rules live in ``citizen_portal.services`` and ``approvals.services``."""
+renders; the rules live in ``citizen_portal.services`` and ``approvals.cases.services``."""
 
 from __future__ import annotations
 
@@ -23,17 +23,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import BusinessAgent
-from approvals import files
-from approvals import services as cases
+from approvals.cases import files
+from approvals.cases import services as cases
 from approvals.documents.models import OfficialDocument
 from approvals.documents.views import pdf_response
-from approvals.exceptions import Conflict
-from approvals.forms_validation import missing_required
+from approvals.cases.exceptions import Conflict
+from approvals.cases.forms_validation import missing_required
 from approvals.items.models import ItemVersion
 from approvals.models import OPEN_STATES, Case, CorrectionNotice, State
 from approvals.notifications.models import Notification
-from approvals.permissions import is_party
-from approvals.selectors import case_detail as engine_case_detail
+from approvals.cases.permissions import is_party
+from approvals.cases.selectors import case_detail as engine_case_detail
 
 from . import forms, selectors, services
 

@@ -22,7 +22,7 @@ CALENDAR_VERSION_CHECK_SECONDS = 0
 # checked by tests/test_translations.py.
 LANGUAGE_CODE = "en"
 
-# Case notices (approvals.case_notices) are numbered and stored at once, but their PDFs are rendered
+# Case notices (approvals.cases.notices) are numbered and stored at once, but their PDFs are rendered
 # on first download rather than after every command, which keeps the suite fast; tests about the
 # PDFs turn rendering on commit back on.
 CASE_DOCUMENTS_RENDER_ON_COMMIT = False

@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 api_v1 = [
     path("", include("approvals.items.api_urls")),
     path("", include("approvals.notifications.api_urls")),
-    path("", include("approvals.api_urls")),
+    path("", include("approvals.cases.api_urls")),
     path("", include("approvals.parallel.api_urls")),
     path("", include("approvals.supervision.api_urls")),
 ]
@@ -24,7 +24,7 @@ urlpatterns = [
     path("public/", include("approvals.supervision.reports.public_urls")),
     path("workbench/", include("approvals.workbench.urls")),
     path("", include("approvals.documents.urls")),
-    path("", include("approvals.public_urls")),
+    path("", include("approvals.cases.public_urls")),
     path("", include("citizen_portal.urls")),
 ]
 if settings.DEBUG:

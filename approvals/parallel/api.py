@@ -18,7 +18,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from approvals.api_views import (
+from approvals.cases.api_views import (
     CONFLICT_409,
     FORBIDDEN_403,
     NOT_FOUND_404,

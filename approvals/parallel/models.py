@@ -236,7 +236,7 @@ class SupplementNotice(models.Model):
 
     ``requests`` lists ``{"department_id", "department", "task_id", "material_code", "reason",
     "expected"}``. The case's decision clocks do not run from ``issued_on`` to ``completed_on``
-    (both inclusive, like a special procedure); ``approvals.clock`` counts it as a pause.
+    (both inclusive, like a special procedure); ``approvals.cases.clock`` counts it as a pause.
     """
 
     case = models.ForeignKey("approvals.Case", on_delete=models.CASCADE, related_name="supplement_notices")

@@ -6,10 +6,10 @@
 - Officers whose claimed task is cancelled (the case was refused by the join, withdrawn,
   terminated, or a new round opened) get one ``task_cancelled`` message each, and the applicant
   gets one ``part_decided`` message per department under the independent policy. Both go through
-  the case engine's on-commit hook (``approvals.case_notices.announce``): the case transition that
+  the case engine's on-commit hook (``approvals.cases.notices.announce``): the case transition that
   causes them (``decide``, ``withdraw``, ``terminate``, ``expire_pledge``, ``resubmit_supplement``;
   ``decide_part`` one row per department) is a ``TransitionLog`` row for which
-  ``approvals.tasks.notify_case_changed(case_id, log_id)`` is queued after commit; the cancelled
+  ``approvals.cases.tasks.notify_case_changed(case_id, log_id)`` is queued after commit; the cancelled
   tasks' ``TaskLog`` rows name the officers to tell in ``details.notify``.
 """
 

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from approvals.models import CaseMaterial
-from approvals.permissions import DEPARTMENT_JOBS, _memberships, visible_cases
+from approvals.cases.permissions import DEPARTMENT_JOBS, _memberships, visible_cases
 
 from .models import DepartmentTask, TaskAttachment, TaskLog
 

@@ -65,12 +65,12 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts.models import OfficerMembership
-from approvals import clock, files
-from approvals import services as case_services
-from approvals.exceptions import Conflict, coded
+from approvals.cases import clock, files
+from approvals.cases import services as case_services
+from approvals.cases.exceptions import Conflict, coded
 from approvals.items.models import ItemVersion
 from approvals.models import Case, CaseMaterial, SpecialProcedurePause, State
-from approvals.permissions import _memberships, ensure_can
+from approvals.cases.permissions import _memberships, ensure_can
 from approvals.supervision import calendar
 
 from . import notices

@@ -20,9 +20,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import OfficerMembership
-from approvals import clock
+from approvals.cases import clock
 from approvals.models import Case
-from approvals.permissions import can_see
+from approvals.cases.permissions import can_see
 
 from .models import Card, FeeCharge, OfflineHandlingReason
 

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from approvals.api_views import EngineErrorsMixin
+from approvals.cases.api_views import EngineErrorsMixin
 
 from . import cards
 from .models import Card, CardKind, CardRule

@@ -23,11 +23,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import OfficerMembership
-from approvals import clock
-from approvals.exceptions import Conflict
+from approvals.cases import clock
+from approvals.cases.exceptions import Conflict
 from approvals.items.models import Department
 from approvals.models import Case, State
-from approvals.permissions import is_party
+from approvals.cases.permissions import is_party
 
 from . import calendar
 from .cards import department_ids, is_supervisor

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from approvals.api_views import EngineErrorsMixin
+from approvals.cases.api_views import EngineErrorsMixin
 
 from . import complaints
 from .models import Complaint, ComplaintNote

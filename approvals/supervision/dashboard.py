@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from approvals import clock
+from approvals.cases import clock
 from approvals.items.models import Department
 from approvals.models import OPEN_STATES, Case, State, TransitionLog
 

@@ -20,10 +20,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import OfficerMembership
-from approvals import clock
-from approvals.exceptions import Conflict
+from approvals.cases import clock
+from approvals.cases.exceptions import Conflict
 from approvals.models import Case, State
-from approvals.permissions import can_see, is_party
+from approvals.cases.permissions import can_see, is_party
 
 from .cards import department_ids, is_supervisor
 from .models import Rating, RectificationTicket

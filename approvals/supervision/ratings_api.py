@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from approvals.api_views import EngineErrorsMixin
+from approvals.cases.api_views import EngineErrorsMixin
 from approvals.models import Case
 
 from . import ratings

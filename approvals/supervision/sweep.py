@@ -48,7 +48,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from accounts.models import OfficerMembership
-from approvals import clock
+from approvals.cases import clock
 from approvals.models import DECISION_CLOCK_STATES, State
 
 from . import calendar

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals import clock
+from approvals.cases import clock
 from approvals.models import State
 
 from . import cards, dashboard

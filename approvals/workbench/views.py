@@ -32,18 +32,18 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import OfficerMembership, User
 from accounts.services import walk_in_applicant
-from approvals import clock, services
+from approvals.cases import clock, services
 from approvals.documents.models import OfficialDocument
 from approvals.documents.views import pdf_response
-from approvals.exceptions import Conflict
+from approvals.cases.exceptions import Conflict
 from approvals.items.models import ItemVersion
 from approvals.models import ASSIGNABLE_STATES, Case, CaseMaterial, Extension, SpecialProcedurePause, State
 from approvals.notifications import services as notifications
 from approvals.parallel import selectors as task_selectors
 from approvals.parallel import services as parallel
 from approvals.parallel.models import OPEN_TASK_STATES, DepartmentTask, TaskState
-from approvals.permissions import DEPARTMENT_JOBS, _memberships, can, can_see
-from approvals.selectors import case_detail
+from approvals.cases.permissions import DEPARTMENT_JOBS, _memberships, can, can_see
+from approvals.cases.selectors import case_detail
 
 from .models import DecisionTemplate, RevealLog
 
@@ -279,7 +279,7 @@ def _checklist(detail, form=None) -> list[dict]:
 
 def _decision_draft(case: Case) -> dict:
     template = DecisionTemplate.objects.filter(item_id=case.item_version.item_id).first()
-    from approvals.case_notices import applicant_name
+    from approvals.cases.notices import applicant_name
 
     values = {**(case.fields or {}), "case_no": case.case_no, "item_name": case.item_version.name,
               "applicant_name": applicant_name(case), "received_on": case.received_on,

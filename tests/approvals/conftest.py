@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import OfficerMembership
-from approvals import clock, services
+from approvals.cases import clock, services
 from tests import factories
 
 Job = OfficerMembership.Job
@@ -26,7 +26,7 @@ def pdf(name: str = "material.pdf", content: bytes = PDF) -> SimpleUploadedFile:
 
 
 class Clock:
-    """Sets ``approvals.clock.now`` to 10:00 Asia/Shanghai on a chosen day."""
+    """Sets ``approvals.cases.clock.now`` to 10:00 Asia/Shanghai on a chosen day."""
 
     def __init__(self, monkeypatch):
         self._monkeypatch = monkeypatch

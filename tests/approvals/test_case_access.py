@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import BusinessAgent, OfficerMembership
-from approvals import selectors, services
+from approvals.cases import selectors, services
 from approvals.models import State
-from approvals.permissions import visible_cases
+from approvals.cases.permissions import visible_cases
 from tests import factories
 
 from .conftest import pdf

@@ -12,8 +12,8 @@ from django.db import connection
 from django.http import Http404
 
 from accounts.models import OfficerMembership
-from approvals import services
-from approvals.exceptions import Conflict
+from approvals.cases import services
+from approvals.cases.exceptions import Conflict
 from approvals.models import Case, CaseAssignment, TransitionLog
 from tests import factories
 

@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import connection
 
-from approvals import services
-from approvals.exceptions import Conflict
+from approvals.cases import services
+from approvals.cases.exceptions import Conflict
 from approvals.models import Case, State, TransitionLog
 
 from .conftest import build_world

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from approvals import services
+from approvals.cases import services
 from approvals.models import CaseMaterial, CorrectionNotice, State, TransitionLog
 
 from .conftest import pdf

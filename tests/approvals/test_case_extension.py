@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from approvals import services
+from approvals.cases import services
 from approvals.models import Extension, TransitionLog
 from approvals.supervision import calendar
 from tests import factories

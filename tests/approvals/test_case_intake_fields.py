@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from approvals import services
+from approvals.cases import services
 from approvals.items.models import FormField
 from tests import factories
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from approvals import services
+from approvals.cases import services
 from approvals.models import CaseMaterial
 
 from .conftest import JPEG, PDF, PNG, pdf

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from approvals import services
+from approvals.cases import services
 from approvals.models import Pledge, State, TransitionLog
 from tests import factories
 

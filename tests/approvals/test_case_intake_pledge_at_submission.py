@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from approvals import services
+from approvals.cases import services
 from approvals.models import State
 
 pytestmark = pytest.mark.django_db

@@ -9,11 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import BusinessAgent
-from approvals import services
-from approvals.exceptions import Conflict
+from approvals.cases import services
+from approvals.cases.exceptions import Conflict
 from approvals.items import services as catalog
 from approvals.models import Case, State, TransitionLog
-from approvals.services import VERIFICATION_ALPHABET
+from approvals.cases.services import VERIFICATION_ALPHABET
 from tests import factories
 
 from .conftest import pdf
@@ -80,7 +80,7 @@ def test_submit_starts_the_intake_clock_on_the_shanghai_date(world, on_day):
     case = world.complete(world.new_case())
     # 00:30 in Shanghai on Fri 2026-09-18 is still Thursday in UTC.
     instant = dt.datetime(2026, 9, 17, 16, 30, tzinfo=dt.UTC)
-    on_day._monkeypatch.setattr("approvals.clock.now", lambda: instant)
+    on_day._monkeypatch.setattr("approvals.cases.clock.now", lambda: instant)
     case = services.submit(case.pk, user=world.applicant)
     assert case.state == State.SUBMITTED
     assert case.received_on == date(2026, 9, 18)

@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
-from approvals import services
+from approvals.cases import services
 from approvals.models import Case, TransitionLog
 
 from .conftest import build_world
@@ -54,7 +54,7 @@ def test_filing_and_accepting_stay_within_their_query_budgets(django_assert_max_
     # Number, case, log: the applicant's profile comes with the user (here: already on the object), the
     # version in force from the catalog cache, its form fields and materials are read once per process
     # (published versions never change), and nothing before the first write needs a savepoint.
-    # On PostgreSQL number, case and log are one statement (approvals.inserts.insert_numbered).
+    # On PostgreSQL number, case and log are one statement (approvals.cases.inserts.insert_numbered).
     with django_assert_max_num_queries(1 if connection.vendor == "postgresql" else 3):
         case = services.create_case(user=world.applicant, item_code=version.item.code, fields=fields, submit=True)
     # Lock (the case row alone: its version comes from the catalog cache), the officer's jobs, update,

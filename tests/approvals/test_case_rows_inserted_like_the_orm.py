@@ -1,4 +1,4 @@
-"""``approvals.inserts.insert`` (the case and log rows of every filing and transition) writes exactly
+"""``approvals.cases.inserts.insert`` (the case and log rows of every filing and transition) writes exactly
 the row ``Model.save()`` would: every column, defaults and ``auto_now_add`` included."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.db.models.signals import post_save
 
-from approvals import clock, inserts, services
+from approvals.cases import clock, inserts, services
 from approvals.models import Case, TransitionLog
-from approvals.services import allocate_case_no
+from approvals.cases.services import allocate_case_no
 
 
 def row(model, pk) -> dict:

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from approvals import clock, services
-from approvals.exceptions import Conflict
+from approvals.cases import clock, services
+from approvals.cases.exceptions import Conflict
 from approvals.models import State, TransitionLog
 from approvals.supervision import calendar
 

@@ -2,7 +2,7 @@
 
 import re
 
-from approvals import models
+from approvals.cases import models
 from approvals.models import STATE_TABLE, Case, State
 
 

@@ -34,8 +34,8 @@ from hypothesis.stateful import (
 )
 from rest_framework.test import APIClient
 
-from approvals import clock, selectors, services
-from approvals.exceptions import Conflict
+from approvals.cases import clock, selectors, services
+from approvals.cases.exceptions import Conflict
 from approvals.models import (
     STATE_TABLE,
     Case,
@@ -257,7 +257,7 @@ class CaseMachine(RuleBasedStateMachine):
 
 
 def naive_dues(case) -> dict:
-    """The clock fields recomputed without ``approvals.clock`` or the calendar module: a period of
+    """The clock fields recomputed without ``approvals.cases.clock`` or the calendar module: a period of
     N working days after ``start`` ends on the N-th day after ``start`` that is a working day in
     the calendar table and not inside a pause (a special procedure, both ends inclusive; a running
     one up to its expected end, its expected-days-th working day counted from its first day)."""

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from rest_framework.test import APIClient
 
-from approvals import services
-from approvals.api_serializers import CaseStateSerializer
-from approvals.api_views import state_of
+from approvals.cases import services
+from approvals.cases.api_serializers import CaseStateSerializer
+from approvals.cases.api_views import state_of
 from approvals.models import Case, State, TransitionLog
 from tests import factories
 

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from accounts.masking import mask_id_number, mask_name, mask_phone
 from accounts.models import User
-from approvals import services
+from approvals.cases import services
 from approvals.models import State
 from tests import factories
 

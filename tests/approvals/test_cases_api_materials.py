@@ -9,7 +9,7 @@ import zipfile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from approvals import services
+from approvals.cases import services
 from approvals.models import CaseMaterial
 
 from .conftest import JPEG, PDF, PNG

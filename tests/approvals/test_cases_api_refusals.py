@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from approvals import services
-from approvals.api_views import COMMANDS
+from approvals.cases import services
+from approvals.cases.api_views import COMMANDS
 from approvals.models import Case, CorrectionNotice, Extension, State, TransitionLog
 from tests import factories
 

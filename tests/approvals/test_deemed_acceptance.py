@@ -6,7 +6,7 @@ from datetime import date
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from approvals import clock, services, tasks
+from approvals.cases import clock, services, tasks
 from approvals.models import Case, State, TransitionLog
 from approvals.supervision import calendar
 

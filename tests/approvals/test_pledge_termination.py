@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from approvals import services
+from approvals.cases import services
 from approvals.models import State, TransitionLog
 
 from .conftest import pdf

@@ -9,8 +9,8 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from approvals import services
-from approvals.public_views import DEFAULT_RATE
+from approvals.cases import services
+from approvals.cases.public_views import DEFAULT_RATE
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from approvals import services
+from approvals.cases import services
 from approvals.documents.models import OfficialDocument
 from tests import factories
 from tests.approvals.conftest import World, build_world

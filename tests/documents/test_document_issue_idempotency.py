@@ -5,7 +5,7 @@ import hashlib
 import pytest
 from django.core.exceptions import ValidationError
 
-from approvals import services as services_cases
+from approvals.cases import services as services_cases
 from approvals.documents import services
 from approvals.documents.models import DocumentNumberSequence, OfficialDocument
 from tests import factories as f

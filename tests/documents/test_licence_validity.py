@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from approvals import clock
+from approvals.cases import clock
 from tests.documents.conftest import CONTEXT, pdf_text
 
 
@@ -68,7 +68,7 @@ def test_the_issued_licence_states_the_validity_of_its_item(
     validity, expected, monkeypatch, django_capture_on_commit_callbacks, db
 ):
     """Through the engine: approval, licence issue, the render task on commit, the stored PDF."""
-    from approvals import services
+    from approvals.cases import services
     from approvals.documents.models import OfficialDocument
     from approvals.documents.services import render_document
     from approvals.items.models import ItemVersion

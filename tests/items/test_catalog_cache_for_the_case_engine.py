@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from approvals import services
-from approvals.api_views import state_of
+from approvals.cases import services
+from approvals.cases.api_views import state_of
 from approvals.items import selectors
 from approvals.items import services as catalog
 from approvals.items.models import Department, ItemVersion

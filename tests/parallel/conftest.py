@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from accounts.models import OfficerMembership
-from approvals import services
+from approvals.cases import services
 from approvals.items import services as catalog
 from approvals.items.models import CoDepartment
 from approvals.parallel import services as parallel
@@ -128,7 +128,7 @@ def independent(db, on_day) -> JointWorld:
 @pytest.fixture
 def hook_calls(monkeypatch) -> list[tuple[int, int]]:
     """Every ``notify_case_changed`` the case engine queues after commit (case_id, log_id)."""
-    from approvals import tasks
+    from approvals.cases import tasks
 
     calls: list[tuple[int, int]] = []
     monkeypatch.setattr(tasks.notify_case_changed, "delay", lambda case_id, log_id: calls.append((case_id, log_id)))

@@ -3,11 +3,11 @@ reasoned refusal cancels the other open tasks and every officer who had claimed 
 one message; a withdrawal does the same. Under the independent policy each department's part
 decision reaches the applicant as its own message (domain.md section 5)."""
 
-from approvals import services
+from approvals.cases import services
 from approvals.models import State, TransitionLog
 from approvals.notifications.models import Notification
 from approvals.parallel import services as parallel
-from approvals.tasks import notify_case_changed
+from approvals.cases.tasks import notify_case_changed
 
 
 def in_app(user, event):

@@ -5,8 +5,8 @@ and cancels the other open tasks (their officers are told)."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from approvals import services
-from approvals.exceptions import Conflict
+from approvals.cases import services
+from approvals.cases.exceptions import Conflict
 from approvals.models import Case, State, TransitionLog
 from approvals.parallel import services as parallel
 from approvals.parallel.models import DepartmentTask, TaskLog, TaskState

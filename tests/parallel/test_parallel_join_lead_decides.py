@@ -5,8 +5,8 @@ disagreements to a refusal, or suspends the case for the applicant."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from approvals import services
-from approvals.exceptions import Conflict
+from approvals.cases import services
+from approvals.cases.exceptions import Conflict
 from approvals.models import State, TransitionLog
 from approvals.parallel import services as parallel
 from approvals.parallel.models import SupplementNotice, TaskState

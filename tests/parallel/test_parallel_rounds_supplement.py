@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from approvals import services
-from approvals.exceptions import Conflict
+from approvals.cases import services
+from approvals.cases.exceptions import Conflict
 from approvals.models import CaseMaterial, State, TransitionLog
 from approvals.parallel import services as parallel
 from approvals.parallel.models import DepartmentTask, SupplementNotice, TaskState

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from approvals import services
-from approvals.exceptions import Conflict
+from approvals.cases import services
+from approvals.cases.exceptions import Conflict
 from approvals.models import Case, State, TransitionLog, documented_edges
 from approvals.parallel import services as parallel
 from approvals.parallel.models import AGREEING_STATES, CLOSED_TASK_STATES, DepartmentTask, TaskState

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from rest_framework.test import APIClient
 
-from approvals import services
+from approvals.cases import services
 from approvals.models import State
 from approvals.parallel.models import DepartmentTask
 

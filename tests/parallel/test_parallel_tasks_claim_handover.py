@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from approvals.exceptions import Conflict
+from approvals.cases.exceptions import Conflict
 from approvals.models import SpecialProcedurePause, State
 from approvals.notifications.models import Notification
 from approvals.parallel import services as parallel
@@ -89,8 +89,8 @@ def test_department_special_procedure_pauses_its_task_and_the_case(db, on_day):
 
 
 def test_co_department_officer_sees_the_case_but_not_its_case_commands(joint):
-    from approvals import services
-    from approvals.permissions import can_see, visible_cases
+    from approvals.cases import services
+    from approvals.cases.permissions import can_see, visible_cases
 
     case = joint.accepted()
     officer = joint.cos[1].reviewer

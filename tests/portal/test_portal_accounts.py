@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import Business, BusinessAgent, CitizenProfile, User
-from approvals import services as cases
+from approvals.cases import services as cases
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ import pytest
 from django.utils import translation
 
 from accounts.models import OfficerMembership
-from approvals import clock, services
+from approvals.cases import clock, services
 from approvals.documents.models import OfficialDocument
 from approvals.items.demo_catalog import dept_code
 from approvals.items.models import Department

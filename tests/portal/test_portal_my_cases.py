@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from approvals import services
+from approvals.cases import services
 from approvals.documents import services as documents
 from approvals.models import CaseMaterial, State
 from tests import factories
@@ -111,7 +111,7 @@ def test_correction_notice_opens_only_the_listed_materials(client, world, applic
 
 
 def world_today(case):
-    from approvals import clock
+    from approvals.cases import clock
 
     return clock.today()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from approvals import services
+from approvals.cases import services
 from approvals.supervision.models import Complaint, Rating
 from tests import factories
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from approvals import services
+from approvals.cases import services
 from approvals.documents.models import OfficialDocument
 from approvals.documents.services import render_document
 from tests.approvals.conftest import build_world

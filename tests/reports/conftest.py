@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from accounts.models import OfficerMembership
-from approvals import clock, services
+from approvals.cases import clock, services
 from tests import factories
 from tests.approvals.conftest import Clock, build_world, pdf
 

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.core.cache import cache
 
-from approvals import services as case_services
+from approvals.cases import services as case_services
 from approvals.supervision.reports import facts
 from approvals.supervision.reports.selectors import item_on_time_rate, on_time_window
 

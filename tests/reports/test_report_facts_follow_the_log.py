@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from approvals import services as case_services
+from approvals.cases import services as case_services
 from approvals.models import TransitionLog
 from approvals.supervision.reports import facts, measures
 from approvals.supervision.reports.models import ReportFact

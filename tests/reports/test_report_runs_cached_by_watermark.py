@@ -8,7 +8,7 @@ from datetime import date
 import openpyxl
 import pytest
 
-from approvals import services as case_services
+from approvals.cases import services as case_services
 from approvals.models import TransitionLog
 from approvals.supervision.reports import measures, services
 from approvals.supervision.reports.models import ReportRun

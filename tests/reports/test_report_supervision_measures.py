@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from approvals import clock
+from approvals.cases import clock
 from approvals.supervision.models import Card, Complaint, Rating, RectificationTicket
 from approvals.supervision.reports import measures
 from approvals.supervision.reports.periods import Period

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from accounts.models import OfficerMembership
-from approvals import services
+from approvals.cases import services
 from approvals.supervision.models import Card
 from approvals.supervision.sweep import run_sweep
 from tests import factories

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from approvals import services
+from approvals.cases import services
 from approvals.supervision.models import Card, SweepRun
 from approvals.supervision.sweep import run_sweep
 from tests.supervision.supervision_world import accepted_on, cards_of, sweep_days

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from approvals import clock, services
+from approvals.cases import clock, services
 from approvals.models import Case, TransitionLog
 from approvals.supervision import cards
 from approvals.supervision.sweep import run_sweep

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django_celery_beat.models import PeriodicTask
 
-from approvals import services
+from approvals.cases import services
 from approvals.notifications.models import Notification
 from approvals.supervision.models import Card
 from approvals.supervision.sweep import run_sweep

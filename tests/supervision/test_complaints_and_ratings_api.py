@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from rest_framework.test import APIClient
 
-from approvals import services
+from approvals.cases import services
 from approvals.supervision.models import Complaint, RectificationTicket
 from tests.supervision.supervision_world import accepted_on
 

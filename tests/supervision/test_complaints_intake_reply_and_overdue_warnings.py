@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from approvals.exceptions import Conflict
+from approvals.cases.exceptions import Conflict
 from approvals.notifications.models import Notification
 from approvals.supervision import complaints
 from approvals.supervision.models import Card, Complaint, ComplaintNote

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from approvals import services
-from approvals.exceptions import Conflict
+from approvals.cases import services
+from approvals.cases.exceptions import Conflict
 from approvals.notifications.models import Notification
 from approvals.supervision import ratings
 from approvals.supervision.models import Card, Rating, RectificationTicket

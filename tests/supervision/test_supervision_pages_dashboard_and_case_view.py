@@ -25,7 +25,7 @@ def scene(world, on_day):
     other_version = factories.item_version(dept=other_dept)
     other_head = factories.officer(other_dept, Job.DEPARTMENT_HEAD)
     other_reviewer = factories.officer(other_dept, Job.REVIEWER)
-    from approvals import services
+    from approvals.cases import services
 
     on_day.set(date(2026, 9, 16))
     other = services.create_case(user=world.applicant, item_code=other_version.item.code,

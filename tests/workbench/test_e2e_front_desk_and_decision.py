@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from approvals import services
+from approvals.cases import services
 from approvals.documents.models import OfficialDocument
 from approvals.notifications.models import Notification
 from tests.approvals.conftest import build_world, pdf

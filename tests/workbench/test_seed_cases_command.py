@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from approvals import services
+from approvals.cases import services
 from approvals.models import Case, CaseNumberSequence, TransitionLog
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

@@ -4,7 +4,7 @@ of queries whatever their length."""
 import pytest
 
 from accounts.models import OfficerMembership
-from approvals import services
+from approvals.cases import services
 from tests import factories
 
 Job = OfficerMembership.Job

@@ -39,7 +39,7 @@ def test_correction_notice_from_the_checklist_then_acceptance(world, client_for,
     assert [p["reason"] for p in doc.context["problems"]] == ["复印件不清晰", "缺少"]
     assert _inbox(world.applicant) == ["correction_requested", "case_submitted"]
     # The applicant corrects; the front desk accepts.
-    from approvals import services
+    from approvals.cases import services
     from tests.approvals.conftest import pdf
 
     for code in ("M01", "M03"):
@@ -169,7 +169,7 @@ def test_window_intake_registers_the_applicant_and_submits(world, client_for):
 def test_only_the_front_desk_takes_applications_at_the_window(world):
     from django.core.exceptions import PermissionDenied
 
-    from approvals import services
+    from approvals.cases import services
     from approvals.models import Case
 
     with pytest.raises(PermissionDenied):

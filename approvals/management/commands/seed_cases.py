@@ -12,7 +12,7 @@ SELECT per transition-log step, unless ``--no-log``).
 Cases are spread evenly over the 30 items (so each department holds 10 % of them) and over the
 states in realistic proportions (about 40 % closed, 20 % in review, 8 % waiting at intake …).
 Receipt dates lie in the past (open cases recently, closed ones up to two years back); the
-intake, decision and licence dues come from the working-day calendar (``approvals.clock``) for
+intake, decision and licence dues come from the working-day calendar (``approvals.cases.clock``) for
 every distinct receipt date, so overdue and nearly-due cases both occur. Case numbers continue
 the region's ``CaseNumberSequence`` (7-digit sequence) and the counter is advanced, so cases filed
 later through the services never collide. ``--seed`` varies the distribution deterministically.
@@ -30,11 +30,11 @@ from django.db import connection, transaction
 from accounts import crypto
 from accounts.identity import resident_id_check_digit
 from accounts.models import CitizenProfile, OfficerMembership, User
-from approvals import clock
+from approvals.cases import clock
 from approvals.items import services as catalog
 from approvals.items.models import Department, FormField, Item, ItemVersion, LegalBasis, MaterialRequirement
 from approvals.models import CaseNumberSequence
-from approvals.services import STANDARD_REMEDIES
+from approvals.cases.services import STANDARD_REMEDIES
 from approvals.supervision import calendar
 
 SEED_PASSWORD = "seed12345"  # noqa: S105 - documented load-test password, never for production

@@ -38,7 +38,7 @@ Time measures, over the ``decide`` rows in the period (the decision clock, ALL A
   clock (``details.working_days > 0``), the working days from ``details.start`` to ``details.end``
   inclusive that fall after *A*: ``index(end) − max(index(start) − working(start), index(A))``;
 - **limits**: promised *P* and statutory *S* working days of the pinned version (statutory default
-  20, 45 for joint handling; promised default = statutory: ``approvals.clock.limits``), each plus
+  20, 45 for joint handling; promised default = statutory: ``approvals.cases.clock.limits``), each plus
   the approved extension *E* = sum of ``details.days`` of ``approve_extension`` rows before the
   decision;
 - **on time** (按时办结): used ≤ P + E; **on-time rate** = on time ÷ decided (cases whose dates lie
@@ -186,7 +186,7 @@ def _key(by: str) -> str:
 
 
 def _limits_sql() -> tuple[str, str]:
-    """(promised, statutory) working-day limits of version ``v``, as ``approvals.clock.limits``."""
+    """(promised, statutory) working-day limits of version ``v``, as ``approvals.cases.clock.limits``."""
     statutory = "COALESCE(v.statutory_limit_days, CASE WHEN v.is_joint THEN 45 ELSE 20 END)"
     return f"COALESCE(v.promised_limit_days, {statutory})", statutory
 

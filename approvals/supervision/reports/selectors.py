@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Subquery
 
 from accounts import masking
-from approvals import clock
+from approvals.cases import clock
 from approvals.items.models import Item
 from approvals.models import Case
 

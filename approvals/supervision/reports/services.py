@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
-from approvals import clock
+from approvals.cases import clock
 
 from . import exports, facts, measures
 from .models import ReportRun

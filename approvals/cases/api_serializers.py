@@ -1,7 +1,7 @@
 """Serializers of the case API: output shapes (personal data masked) and one input per command.
 
 Input serializers check types and formats only (a date is a date, a number a number); the rules
-(what a command requires, in which state) live in ``approvals.services``.
+(what a command requires, in which state) live in ``approvals.cases.services``.
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ class PledgeSerializer(serializers.ModelSerializer):
 
 
 class ClocksSerializer(serializers.Serializer):
-    """Every date of the case's clocks, as stored by ``approvals.clock``."""
+    """Every date of the case's clocks, as stored by ``approvals.cases.clock``."""
 
     received_at = serializers.DateTimeField(allow_null=True)
     received_on = serializers.DateField(allow_null=True)

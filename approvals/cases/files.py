@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from approvals.exceptions import coded
+from approvals.cases.exceptions import coded
 
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_CASE_UPLOAD_BYTES = 200 * 1024 * 1024

@@ -1,11 +1,11 @@
-"""The case API (``/api/v1/cases/``): thin views over ``approvals.services`` and ``selectors``.
+"""The case API (``/api/v1/cases/``): thin views over ``approvals.cases.services`` and ``selectors``.
 
 Each endpoint validates its input's shape, calls one service and renders. Errors of the engine
 map to HTTP as follows:
 
 - ``django.core.exceptions.ValidationError`` → 400, every problem listed (field → messages;
   problems not tied to a field under ``non_field_errors``);
-- ``approvals.exceptions.Conflict`` (not possible in the case's current state) → 409;
+- ``approvals.cases.exceptions.Conflict`` (not possible in the case's current state) → 409;
 - ``Http404`` (the caller cannot see the case, or it does not exist) → 404;
 - ``PermissionDenied`` (the caller sees the case but may not act) → 403.
 

@@ -31,7 +31,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.exceptions import coded
+from approvals.cases.exceptions import coded
 from approvals.supervision import calendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
