@@ -35,6 +35,8 @@ from approvals.cases.exceptions import coded
 from approvals.supervision import calendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+STATUTORY_DECISION_DAYS = 20  # decision limit when the item version names none (ALL Art. 42) …
+JOINT_DECISION_DAYS = 45  # … and for joint handling (Art. 42 para. 2); the promised limit defaults to it
 COMPLAINT_INTAKE_LIMIT_DAYS = 5  # decide whether to take a complaint up (domain.md section 6)
 RECTIFICATION_CALLBACK_LIMIT_DAYS = 1  # a bad rating: call the applicant back …
 RECTIFICATION_FIX_LIMIT_DAYS = 15  # … and fix the problem
@@ -67,8 +69,9 @@ def working_days_left(due: date | None, on: date | None = None) -> int | None:
 
 
 def limits(version) -> tuple[int, int]:
-    """(promised, statutory) decision limits in working days; 45 statutory for joint handling."""
-    statutory = version.statutory_limit_days or (45 if version.is_joint else 20)
+    """(promised, statutory) decision limits in working days; without the version's own statutory
+    limit ``STATUTORY_DECISION_DAYS``, or ``JOINT_DECISION_DAYS`` for joint handling."""
+    statutory = version.statutory_limit_days or (JOINT_DECISION_DAYS if version.is_joint else STATUTORY_DECISION_DAYS)
     promised = version.promised_limit_days or statutory
     return promised, statutory
 
@@ -122,12 +125,6 @@ def _extensions(case) -> tuple[int, ...]:
 
 def intake_start(case) -> date | None:
     return case.complete_on or case.received_on
-
-
-def decision_dues_from(start: date, version) -> tuple[date, date]:
-    """(promised, statutory) due dates of a case accepted on ``start`` with no pause or extension."""
-    promised, statutory = limits(version)
-    return calendar.due_date(start, promised), calendar.due_date(start, statutory)
 
 
 def expected(case, *, before_review: bool = False) -> dict[str, date | None]:

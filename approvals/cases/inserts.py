@@ -6,7 +6,9 @@ of a request (bench/case_intake.py). ``insert(obj)`` sends the same statement, c
 model and database vendor, with each field's value prepared exactly as the ORM prepares it
 (``pre_save`` with ``add=True``, then ``get_db_prep_save``), and sets the primary key from
 ``RETURNING``. The models written this way have no save signals or ``save()`` overrides (checked
-at first use), so nothing else is skipped.
+at first use), so nothing else is skipped. A save listener switches the fast path off for its model
+(``fast_path_on``); tests/approvals/test_case_insert_fast_path_stays_on.py fails when that happens
+to ``Case`` or ``TransitionLog``.
 
 ``insert_numbered(case, region_code, year, log)`` (PostgreSQL) files a new case in ONE statement:
 the case-number counter's ``UPDATE … RETURNING``, the case row and (when it is filed at once) its
@@ -48,6 +50,21 @@ def _columns(model: type[models.Model]) -> tuple[models.Field, ...]:
 def _listened(model: type[models.Model]) -> bool:
     """Someone listens to the model's saves: only ``save()`` may write it."""
     return pre_save.has_listeners(model) or post_save.has_listeners(model)
+
+
+def fast_path_on(model: type[models.Model]) -> bool:
+    """Whether ``insert`` writes ``model`` with its compiled statement here, rather than falling back
+    to ``save()``: nobody listens to its saves and the database returns the new primary key from an
+    INSERT. (A ``save()`` override is refused outright, see ``_columns``.)"""
+    return not _listened(model) and connection.features.can_return_columns_from_insert
+
+
+def one_statement_filing_on() -> bool:
+    """Whether ``insert_numbered`` can file a case in one statement here: PostgreSQL, with the fast
+    path on for both ``Case`` and ``TransitionLog``."""
+    from approvals.models import Case, TransitionLog
+
+    return connection.vendor == "postgresql" and fast_path_on(Case) and fast_path_on(TransitionLog)
 
 
 def _values(obj: models.Model, fields) -> list:
@@ -95,9 +112,7 @@ def insert_numbered(case: models.Model, region_code: str, year: int, log: models
     and ``case.case_no``. False, with nothing written, when this cannot be done in one statement
     (another database, a save listener, or no counter row yet for this region and year): the
     caller then takes the ordinary path."""
-    from approvals.models import Case, TransitionLog
-
-    if connection.vendor != "postgresql" or _listened(Case) or _listened(TransitionLog):
+    if not one_statement_filing_on():
         return False
     sql, case_fields, log_fields = _numbered_sql(log is not None)
     params = [region_code, year, f"{region_code}-{year}-", *_values(case, case_fields)]
@@ -119,7 +134,7 @@ def insert_numbered(case: models.Model, region_code: str, year: int, log: models
 def insert(obj: models.Model) -> models.Model:
     """INSERT ``obj`` (a new row) and set its primary key; returns ``obj``."""
     model = type(obj)
-    if _listened(model) or not connection.features.can_return_columns_from_insert:
+    if not fast_path_on(model):
         obj.save(force_insert=True)  # someone listens, or no RETURNING: the ordinary path
         return obj
     sql, fields = _compiled(model, connection.vendor)

@@ -6,22 +6,11 @@ email and SMS per the event's channels) and issues the document (``approvals.doc
 keyed by the transition-log row (``case:<id>:log:<id>``), so running it again for the same row adds
 nothing. The document's PDF is rendered by its own task after commit.
 
-==========================  ==========================  ===========================================
-command                     applicant event             document
-==========================  ==========================  ===========================================
-submit                      case_submitted              —
-request_correction          correction_requested        correction notice (every problem listed)
-accept, deem_accepted       case_accepted               acceptance receipt
-accept_with_pledge          case_accepted               acceptance receipt (pledged materials)
-not_accept                  case_not_accepted           not-accepted notice
-start_special_procedure     special_procedure_started   special-procedure notice
-approve_extension           extension_approved          extension notice
-decide (approve / refuse)   case_approved / refused     approval / refusal decision
-issue_licence               licence_issued              licence
-decide_part (independent)   part_decided                —
-terminate, expire_pledge    case_terminated             —
-other state changes         case_status_changed         —
-==========================  ==========================  ===========================================
+Which event and which document a command announces is its row of the command table
+(``approvals.cases.commands``: ``event``, ``document``); this module builds their contents. A
+``decide`` announces ``case_approved`` or ``case_refused`` with the approval or refusal decision;
+every row whose event is ``case_status_changed`` tells the applicant the new state; a row with no
+event (``resubmit``, ``request_extension``, …) tells the applicant nothing.
 
 Besides, departments are told of new work (``task_assigned``): every pending department task of
 the case's current round (joint items, ``approvals.parallel``; keyed per task, so a new round's
@@ -38,6 +27,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
@@ -46,20 +36,33 @@ from accounts.models import OfficerMembership
 from approvals.documents import services as documents
 from approvals.documents.models import OfficialDocument
 from approvals.notifications import services as notifications
+from approvals.notifications.models import Notification
+from approvals.parallel.models import DepartmentTask, TaskLog, TaskState
 
-from . import clock
+from . import clock, commands
+from .commands import DEPARTMENT_JOBS, HEAD
 from .models import Case, CorrectionNotice, Extension, SpecialProcedurePause, TransitionLog
 
 logger = logging.getLogger(__name__)
 
 Kind = OfficialDocument.Kind
-Job = OfficerMembership.Job
-DEPARTMENT_JOBS = (Job.REVIEWER, Job.APPROVER, Job.DEPARTMENT_HEAD)
 
-ACCEPTING = ("accept", "accept_with_pledge", "deem_accepted")
-SILENT = ("resubmit",)
-# Commands that may cancel a joint case's open department tasks (``parallel.cancel_open_tasks``).
-CANCELLING = ("decide", "withdraw", "terminate", "expire_pledge", "resubmit_supplement")  # the applicant's own step; submit is confirmed, resubmission shows on the timeline
+#: The commands that start the decision clocks (the department is told of new work).
+ACCEPTING = commands.by_event("case_accepted")
+#: Commands that may cancel a joint case's open department tasks (``parallel.cancel_open_tasks``).
+CANCELLING = ("decide", "withdraw", "terminate", "expire_pledge", "resubmit_supplement")
+
+
+@shared_task(name="approvals.tasks.notify_case_changed", ignore_result=True)
+def notify_case_changed(case_id: int, log_id: int) -> None:
+    """The side effects of a transition, queued on commit: the applicant's notifications, the
+    official document and the department's new work (``announce``).
+
+    Idempotent: everything it writes is keyed by the transition-log row, so re-running it for the
+    same row (a retried or duplicated task) writes nothing new.
+    """
+    written = announce(log_id)
+    logger.info("case %s changed (transition log %s): %s", case_id, log_id, written)
 
 
 def dedup_key(log: TransitionLog) -> str:
@@ -98,8 +101,11 @@ def _plan(case: Case, log: TransitionLog) -> tuple[str | None, dict, str | None,
     base = _base_context(case)
     details = log.details or {}
     cmd = log.command
-    if cmd in SILENT:
+    row = commands.logged(cmd)
+    if row is None or not row.event:  # the table names no applicant event for it (e.g. resubmit)
         return None, {}, None, {}
+    if row.event == "case_status_changed":
+        return "case_status_changed", {**base, "state": _state_label(case)}, None, {}
     if cmd == "submit":
         return "case_submitted", base, None, {}
     if cmd == "request_correction":
@@ -166,10 +172,8 @@ def _plan(case: Case, log: TransitionLog) -> tuple[str | None, dict, str | None,
             "validity": case.item_version.result_validity,
         }
         return "licence_issued", base, Kind.LICENCE, doc
-    if cmd in ("terminate", "expire_pledge"):
+    if row.event == "case_terminated":
         return "case_terminated", {**base, "reason": log.reason or "—"}, None, {}
-    if log.from_state != log.to_state:
-        return "case_status_changed", {**base, "state": _state_label(case)}, None, {}
     return None, {}, None, {}
 
 
@@ -179,8 +183,6 @@ def _local_day(log: TransitionLog) -> date:
 
 def _opinions(case: Case) -> list[dict]:
     """The departments' written opinions of the case's last round (joint items), for a refusal."""
-    from approvals.parallel.models import DepartmentTask
-
     tasks = DepartmentTask.objects.filter(case=case, round=case.round).exclude(opinion="").select_related("department")
     return [{"department": t.department.name, "opinion": t.opinion} for t in tasks]
 
@@ -230,7 +232,7 @@ def announce(log_id: int) -> dict:
                                                 "due": case.decision_due_promised}, dedup_key=f"{key}:task",
                 )
         if log.command == "request_extension":
-            heads = _department_officers(case.item_version.department_id, (Job.DEPARTMENT_HEAD,))
+            heads = _department_officers(case.item_version.department_id, (HEAD,))
             if heads:
                 out["notifications"] += notifications.notify(
                     heads, "task_assigned", {"case_no": case.case_no, "item_name": case.item_version.name,
@@ -241,8 +243,6 @@ def announce(log_id: int) -> dict:
 
 def _announce_tasks(case: Case) -> list[int]:
     """Tell each department of its pending tasks of the current round (keyed per task: once)."""
-    from approvals.parallel.models import DepartmentTask, TaskState
-
     written: list[int] = []
     tasks = DepartmentTask.objects.with_due().filter(case=case, round=case.round, state=TaskState.PENDING)
     for task in tasks:
@@ -262,9 +262,6 @@ def _announce_cancelled_tasks(case: Case) -> list[int]:
     ``parallel.cancel_open_tasks`` names them in the cancel rows' ``details.notify``; the rows
     already announced (their in-app message exists) are skipped in one query.
     """
-    from approvals.notifications.models import Notification
-    from approvals.parallel.models import TaskLog
-
     rows = [
         entry for entry in TaskLog.objects.filter(task__case=case, command="cancel").select_related("task__department")
         if (entry.details or {}).get("notify")

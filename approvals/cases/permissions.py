@@ -3,7 +3,7 @@
 - Applicants see their own cases and those of the businesses they are an active agent for, and
   fire the applicant commands on them.
 - Front desk officers (综合窗口) serve every department: they see every submitted case and fire
-  the intake commands.
+  the intake commands (and deliver, close, terminate).
 - Department officers (reviewer, approver, department head) see the submitted cases of items
   implemented by their department and fire the review commands; only approvers and heads decide,
   only the head approves an extension. On single-department items any of them claims an
@@ -11,6 +11,9 @@
 - Supervisors see every submitted case and act on none.
 - Joint items: officers of the co-departments see the case too; their commands are the
   department tasks' (``approvals.parallel.services``), the case commands stay the lead's.
+
+Who may fire which command is the ``who`` of its row in the command table
+(``approvals.cases.commands``); this module answers it for a user and a case.
 
 A user who cannot see a case gets ``Http404`` (its existence is not revealed); one who can see it
 but may not act gets ``PermissionDenied``.
@@ -26,31 +29,10 @@ from django.utils.translation import gettext as _
 from accounts.models import BusinessAgent, OfficerMembership
 from approvals.items.models import CoDepartment
 
+from .commands import APPLICANT, CASE, COMMANDS, DEPARTMENT_JOBS, FRONT_DESK
 from .models import Case, State
 
 Job = OfficerMembership.Job
-DEPARTMENT_JOBS = (Job.REVIEWER, Job.APPROVER, Job.DEPARTMENT_HEAD)
-
-APPLICANT_COMMANDS = frozenset({"attach_material", "submit", "resubmit", "withdraw", "view"})
-INTAKE_COMMANDS = frozenset({"request_correction", "accept", "accept_with_pledge", "not_accept"})
-#: command → jobs (in the item's department) that may fire it.
-DEPARTMENT_COMMANDS: dict[str, tuple[str, ...]] = {
-    "start_review": DEPARTMENT_JOBS,
-    "start_special_procedure": DEPARTMENT_JOBS,
-    "end_special_procedure": DEPARTMENT_JOBS,
-    "request_extension": DEPARTMENT_JOBS,
-    "approve_extension": (Job.DEPARTMENT_HEAD,),
-    "decide": (Job.APPROVER, Job.DEPARTMENT_HEAD),
-    "issue_licence": DEPARTMENT_JOBS,
-    "deliver": DEPARTMENT_JOBS,
-    "close": DEPARTMENT_JOBS,
-    "terminate": DEPARTMENT_JOBS,
-    # Single-department items: an officer claims an unassigned case, the head reassigns it.
-    "claim_case": DEPARTMENT_JOBS,
-    "reassign_case": (Job.DEPARTMENT_HEAD,),
-}
-#: Department commands the front desk may also fire (handing over, closing, stopping at intake).
-FRONT_DESK_ALSO = frozenset({"deliver", "close", "terminate"})
 
 
 def _memberships(user) -> list[OfficerMembership]:
@@ -120,21 +102,48 @@ def is_co_department_officer(user, case: Case) -> bool:
     ).exists()
 
 
+def memberships(user) -> list[OfficerMembership]:
+    """The user's officer jobs (loaded once per request and user object)."""
+    return _memberships(user)
+
+
+def roles_on(user, department_id: int) -> set[str]:
+    """The roles of the command table ``user`` holds in ``department_id`` (front desk serves every
+    department)."""
+    roles = set()
+    for m in _memberships(user):
+        if m.job == Job.FRONT_DESK:
+            roles.add(FRONT_DESK)
+        elif m.department_id == department_id and m.job in DEPARTMENT_JOBS:
+            roles.add(m.job)
+    return roles
+
+
 def can(user, command: str, case: Case) -> bool:
-    """May ``user`` fire ``command`` on ``case`` (state aside)?"""
-    if command in APPLICANT_COMMANDS:
-        return is_party(user, case)
-    jobs = _memberships(user)
-    is_front_desk = any(m.job == Job.FRONT_DESK for m in jobs)
-    if command in INTAKE_COMMANDS:
-        return is_front_desk
-    allowed_jobs = DEPARTMENT_COMMANDS.get(command)
-    if allowed_jobs is None:
+    """May ``user`` fire ``command`` on ``case`` (state aside)? Who may fire it is its row of the
+    command table (``approvals.cases.commands``); an unknown command or a system one: nobody."""
+    row = COMMANDS[CASE].get(command)
+    if row is None or not row.who:
         return False
-    if is_front_desk and command in FRONT_DESK_ALSO:
+    if APPLICANT in row.who and is_party(user, case):
         return True
-    department_id = case.item_version.department_id
-    return any(m.department_id == department_id and m.job in allowed_jobs for m in jobs)
+    return bool(roles_on(user, case.item_version.department_id) & set(row.who))
+
+
+def who_label(command: str, on: str = CASE) -> str:
+    """The roles that may fire ``command``, in words (for a refusal)."""
+    names = {APPLICANT: _("the applicant"), **{job.value: str(job.label) for job in Job}}
+    row = COMMANDS[on].get(command)
+    return "、".join(str(names[r]) for r in (row.who if row else ()))
+
+
+def refusal(command: str, on: str = CASE) -> PermissionDenied:
+    """The ``PermissionDenied`` naming the command and who may fire it."""
+    row = COMMANDS[on].get(command)
+    return PermissionDenied(
+        _("%(command)s may be done only by: %(who)s.")
+        % {"command": row.label if row else command, "who": who_label(command, on) or "—"}
+    )
 
 
 def ensure_can(user, command: str, case: Case) -> None:
@@ -142,4 +151,4 @@ def ensure_can(user, command: str, case: Case) -> None:
     if not can_see(user, case):
         raise Http404(_("No such case."))
     if not can(user, command, case):
-        raise PermissionDenied(_("You may not do this on this case."))
+        raise refusal(command)

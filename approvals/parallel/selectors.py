@@ -8,8 +8,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from approvals.cases.commands import DEPARTMENT_JOBS
+from approvals.cases.permissions import memberships, visible_cases
 from approvals.models import CaseMaterial
-from approvals.cases.permissions import DEPARTMENT_JOBS, _memberships, visible_cases
 
 from .models import DepartmentTask, TaskAttachment, TaskLog
 
@@ -18,7 +19,7 @@ def department_ids(user) -> set[int]:
     """The departments whose tasks ``user`` works on."""
     if not user or not user.is_authenticated:
         return set()
-    return {m.department_id for m in _memberships(user) if m.job in DEPARTMENT_JOBS}
+    return {m.department_id for m in memberships(user) if m.job in DEPARTMENT_JOBS}
 
 
 def _base() -> QuerySet[DepartmentTask]:

@@ -62,15 +62,22 @@ from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
 
-from accounts.models import OfficerMembership
 from approvals.cases import clock, files
-from approvals.cases import services as case_services
+from approvals.cases.commands import (
+    COMMANDS,
+    DEPARTMENT_JOBS,
+    OUTCOMES,
+    SIGNING_JOBS,
+    STANDARD_REMEDIES,
+    TASK,
+)
 from approvals.cases.exceptions import Conflict, coded
+from approvals.cases.kernel import fire, lock_case, log, raise_errors, require, required_text
+from approvals.cases.permissions import ensure_can, refusal
+from approvals.cases.rules import apply_decision, begin_special_procedure, finish_special_procedure
 from approvals.items.models import ItemVersion
 from approvals.models import Case, CaseMaterial, SpecialProcedurePause, State
-from approvals.cases.permissions import _memberships, ensure_can
 from approvals.supervision import calendar
 
 from . import notices
@@ -85,60 +92,42 @@ from .models import (
     TaskPause,
     TaskState,
 )
+from .rules import assignee_refusal, finish_refusal, is_department_officer, jobs
+from .rules import policy as join_policy
 
-Job = OfficerMembership.Job
 Policy = ItemVersion.JoinPolicy
-DEPARTMENT_JOBS = (Job.REVIEWER, Job.APPROVER, Job.DEPARTMENT_HEAD)
-SIGNING_JOBS = (Job.APPROVER, Job.DEPARTMENT_HEAD)
 REVIEW_STATES = (State.ACCEPTED, State.ACCEPTED_WITH_PLEDGE, State.IN_REVIEW)
-OUTCOMES = ("agree", "agree_with_conditions", "disagree", "request_materials")
+OUTCOME_NAMES = tuple(value for value, _label in OUTCOMES)
 
 
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _jobs(user, department_id: int) -> set[str]:
-    if not user or not user.is_authenticated:
-        return set()
-    return {m.job for m in _memberships(user) if m.department_id == department_id}
-
-
-def _lock_task(task_id: int, user) -> tuple[Case, DepartmentTask]:
-    """Lock the case, then the task; 404 unless ``user`` is an officer of the task's department."""
+def _lock_task(task_id: int, user, command: str) -> tuple[Case, DepartmentTask]:
+    """Lock the case, then the task; 404 unless ``user`` is an officer of the task's department,
+    403 unless their job there may fire ``command`` (its row of the command table)."""
     case_id = DepartmentTask.objects.filter(pk=task_id).values_list("case_id", flat=True).first()
     if case_id is None:
         raise Http404(_("No such task."))
-    case = case_services._lock(case_id)
+    case = lock_case(case_id)
     task = DepartmentTask.objects.select_for_update().select_related("department").get(pk=task_id)
     task.case = case
-    if not (user.is_superuser or _jobs(user, task.department_id) & set(DEPARTMENT_JOBS)):
+    if not (user.is_superuser or is_department_officer(user, task.department_id)):
         raise Http404(_("No such task."))
+    if not (user.is_superuser or jobs(user, task.department_id) & set(COMMANDS[TASK][command].who)):
+        raise refusal(command, TASK)
     return case, task
 
 
 def _ensure_assignee(user, task: DepartmentTask) -> None:
-    if task.assignee_id != user.pk:
-        raise PermissionDenied(_("Only the officer who holds this task may do this; claim it or ask the head."))
+    if reason := assignee_refusal(task, user):
+        raise PermissionDenied(reason)
 
 
 def _ensure_may_finish(user, case: Case, task: DepartmentTask) -> None:
     """The assignee finishes; under two-level approval only an approver/head after a reviewer's hand-over."""
-    _ensure_assignee(user, task)
-    if case.item_version.two_level_approval:
-        if not _jobs(user, task.department_id) & set(SIGNING_JOBS):
-            raise PermissionDenied(_("Two-level approval: hand the task over to an approver for sign-off."))
-        if task.reviewed_by_id is None or task.reviewed_by_id == user.pk:
-            raise PermissionDenied(_("Two-level approval: the task must be reviewed by another officer first."))
-
-
-def _require(task: DepartmentTask, method: str, command: str | None = None) -> None:
-    if not can_proceed(getattr(task, method)):
-        raise Conflict(
-            _("The task is %(state)s; %(command)s is not possible now.")
-            % {"state": task.get_state_display(), "command": command or method},
-            state=task.state,
-            command=command or method,
-        )
+    if reason := finish_refusal(task, user):
+        raise PermissionDenied(reason)
 
 
 def _log_task(task: DepartmentTask, from_state: str, command: str, actor, *, note: str = "", details=None) -> TaskLog:
@@ -149,9 +138,8 @@ def _log_task(task: DepartmentTask, from_state: str, command: str, actor, *, not
 
 
 def _fire(task: DepartmentTask, method: str, command: str, actor, *, note: str = "", details=None) -> TaskLog:
-    _require(task, method, command)
-    before = task.state
-    getattr(task, method)()
+    require(task, method, command)
+    before = fire(task, method)
     task.save()
     return _log_task(task, before, command, actor, note=note, details=details)
 
@@ -160,10 +148,6 @@ def _round_tasks(case: Case) -> list[DepartmentTask]:
     return list(
         DepartmentTask.objects.select_related("department").filter(case=case, round=case.round).order_by("role", "pk")
     )
-
-
-def _policy(case: Case) -> str:
-    return case.item_version.join_policy or Policy.ALL_AGREE
 
 
 def _departments(version: ItemVersion) -> list[tuple[int, str, int | None]]:
@@ -259,8 +243,8 @@ def cancel_open_tasks(case_ids: list[int], *, actor=None, reason: str = "", excl
 def claim(task_id: int, *, officer) -> DepartmentTask:
     """An officer of the department takes a pending task."""
     with transaction.atomic():
-        _case, task = _lock_task(task_id, officer)
-        _require(task, "claim")
+        _case, task = _lock_task(task_id, officer, "claim")
+        require(task, "claim")
         task.assignee, task.claimed_at = officer, clock.now()
         _fire(task, "claim", "claim", officer)
     return task
@@ -269,15 +253,15 @@ def claim(task_id: int, *, officer) -> DepartmentTask:
 def start(task_id: int, *, officer) -> DepartmentTask:
     """The assignee starts the review; the first task started takes the case into review."""
     with transaction.atomic():
-        case, task = _lock_task(task_id, officer)
+        case, task = _lock_task(task_id, officer, "start")
         _ensure_assignee(officer, task)
-        _require(task, "start")
+        require(task, "start")
         if case.state not in REVIEW_STATES:
             raise Conflict(_("The case is not under review."), state=case.state, command="start")
         if case.state != State.IN_REVIEW:
-            before = case_services._fire(case, "start_review")
+            before = fire(case, "start_review")
             case.save()
-            case_services._log(case, before, "start_review", officer, details={"task_id": task.pk})
+            log(case, before, "start_review", officer, details={"task_id": task.pk})
         _fire(task, "start", "start", officer)
     return task
 
@@ -285,12 +269,10 @@ def start(task_id: int, *, officer) -> DepartmentTask:
 def reassign(task_id: int, *, head, to) -> DepartmentTask:
     """The department head gives an open task to another officer of the department."""
     with transaction.atomic():
-        _case, task = _lock_task(task_id, head)
-        if Job.DEPARTMENT_HEAD not in _jobs(head, task.department_id):
-            raise PermissionDenied(_("Only the department head reassigns tasks."))
+        _case, task = _lock_task(task_id, head, "reassign")
         if task.state not in OPEN_TASK_STATES:
             raise Conflict(_("Only an open task can be reassigned."), state=task.state, command="reassign")
-        if to is None or not _jobs(to, task.department_id) & set(DEPARTMENT_JOBS):
+        if to is None or not jobs(to, task.department_id) & set(DEPARTMENT_JOBS):
             raise ValidationError({"to": _("Choose an officer of this department.")})
         previous = task.assignee_id
         task.assignee, task.claimed_at = to, clock.now()
@@ -307,18 +289,18 @@ def hand_over(task_id: int, *, officer, to, outcome: str, opinion: str = "", con
               requests: list[dict] | None = None) -> DepartmentTask:
     """Two-level approval: the reviewer proposes an outcome and hands the task to an approver."""
     with transaction.atomic():
-        case, task = _lock_task(task_id, officer)
+        case, task = _lock_task(task_id, officer, "hand_over")
         _ensure_assignee(officer, task)
         if task.state != TaskState.IN_REVIEW:
             raise Conflict(_("Only a task in review can be handed over."), state=task.state, command="hand_over")
         if not case.item_version.two_level_approval:
             raise Conflict(_("This item has no two-level approval."), state=task.state, command="hand_over")
         errors: dict[str, list[str]] = {}
-        if to is None or to.pk == officer.pk or not _jobs(to, task.department_id) & set(SIGNING_JOBS):
+        if to is None or to.pk == officer.pk or not jobs(to, task.department_id) & set(SIGNING_JOBS):
             errors["to"] = [_("Choose another officer of this department who signs (approver or head).")]
-        if outcome not in OUTCOMES:
+        if outcome not in OUTCOME_NAMES:
             errors["outcome"] = [_("Propose agree, agree_with_conditions, disagree or request_materials.")]
-        case_services._raise(errors)
+        raise_errors(errors)
         task.reviewed_by, task.assignee = officer, to
         task.proposal = {
             "outcome": outcome, "opinion": (opinion or "").strip(), "conditions": (conditions or "").strip(),
@@ -334,7 +316,7 @@ def hand_over(task_id: int, *, officer, to, outcome: str, opinion: str = "", con
 def sign_off(task_id: int, *, officer) -> DepartmentTask:
     """Two-level approval: the approver adopts the reviewer's proposal as the department's outcome."""
     with transaction.atomic():
-        case, task = _lock_task(task_id, officer)
+        case, task = _lock_task(task_id, officer, "sign_off")
         if not task.proposal:
             raise Conflict(_("Nothing was handed over for sign-off."), state=task.state, command="sign_off")
         p = task.proposal
@@ -350,21 +332,21 @@ def sign_off(task_id: int, *, officer) -> DepartmentTask:
 
 def agree(task_id: int, *, officer, opinion: str = "") -> DepartmentTask:
     with transaction.atomic():
-        case, task = _lock_task(task_id, officer)
+        case, task = _lock_task(task_id, officer, "agree")
         _finish(case, task, officer, "agree", opinion=opinion)
     return task
 
 
 def agree_with_conditions(task_id: int, *, officer, conditions: str, opinion: str = "") -> DepartmentTask:
     with transaction.atomic():
-        case, task = _lock_task(task_id, officer)
+        case, task = _lock_task(task_id, officer, "agree_with_conditions")
         _finish(case, task, officer, "agree_with_conditions", opinion=opinion, conditions=conditions)
     return task
 
 
 def disagree(task_id: int, *, officer, opinion: str = "") -> DepartmentTask:
     with transaction.atomic():
-        case, task = _lock_task(task_id, officer)
+        case, task = _lock_task(task_id, officer, "disagree")
         _finish(case, task, officer, "disagree", opinion=opinion)
     return task
 
@@ -372,8 +354,8 @@ def disagree(task_id: int, *, officer, opinion: str = "") -> DepartmentTask:
 def _finish(case: Case, task: DepartmentTask, officer, outcome: str, *, opinion: str = "", conditions: str = "") -> None:
     """Record a department's opinion, then run the join (the case row is locked by the caller)."""
     _ensure_may_finish(officer, case, task)
-    _require(task, outcome)
-    policy = _policy(case)
+    require(task, outcome)
+    policy = join_policy(case)
     if policy == Policy.LEAD_DECIDES and task.role == DepartmentTask.Role.LEAD:
         raise Conflict(
             _("Under 'lead decides' the lead department decides the case (decide or suspend)."),
@@ -389,7 +371,7 @@ def _finish(case: Case, task: DepartmentTask, officer, outcome: str, *, opinion:
         errors["opinion"] = [_("A disagreement states its reasons.")]
     if SpecialProcedurePause.objects.filter(task_link__task=task, end__isnull=True).exists():
         errors["special_procedure"] = [_("End your special procedure first.")]
-    case_services._raise(errors)
+    raise_errors(errors)
     task.opinion, task.conditions = opinion, conditions
     task.finished_at, task.finished_by = clock.now(), officer
     details = {}
@@ -405,27 +387,27 @@ def _finish(case: Case, task: DepartmentTask, officer, outcome: str, *, opinion:
 
 def _join(case: Case, task: DepartmentTask, actor) -> None:
     """Evaluate the item's join policy after ``task`` finished; the case row is locked."""
-    policy = _policy(case)
+    policy = join_policy(case)
     tasks = _round_tasks(case)
     if policy == Policy.ALL_AGREE:
         if task.state == TaskState.DISAGREED:
             told = cancel_open_tasks([case.pk], actor=actor, reason="case_refused", exclude=task.pk)
-            case_services.apply_decision(
+            apply_decision(
                 case, actor, approve=False,
                 reasons=_("%(department)s disagrees: %(opinion)s") % {"department": task.department.name, "opinion": task.opinion},
-                remedies=case_services.STANDARD_REMEDIES,
+                remedies=STANDARD_REMEDIES,
                 details={"join": policy, "opinion_task_id": task.pk, "department": task.department.name,
                          "opinion": task.opinion, "notify_officers": told},
             )
         elif all(t.state in AGREEING_STATES for t in tasks):
-            case_services.apply_decision(
+            apply_decision(
                 case, actor, approve=True, conditions=_conditions(tasks),
                 details={"join": policy, "tasks": [t.pk for t in tasks]},
             )
     elif policy == Policy.INDEPENDENT:
-        before = case_services._fire(case, "decide_part")
+        before = fire(case, "decide_part")
         case.save()
-        case_services._log(
+        log(
             case, before, "decide_part", actor, reason=task.opinion,
             details={"task_id": task.pk, "department": task.department.name, "result": task.part_result,
                      "conditions": task.conditions},
@@ -433,13 +415,13 @@ def _join(case: Case, task: DepartmentTask, actor) -> None:
         latest = _latest_parts(case)
         if all(t.part_result for t in latest):
             refused = [t for t in latest if t.part_result == DepartmentTask.PartResult.REFUSED]
-            case_services.apply_decision(
+            apply_decision(
                 case, actor, approve=not refused,
                 reasons="\n".join(
                     _("%(department)s refused its part: %(opinion)s") % {"department": t.department.name, "opinion": t.opinion}
                     for t in refused
                 ),
-                remedies=case_services.STANDARD_REMEDIES if refused else "",
+                remedies=STANDARD_REMEDIES if refused else "",
                 conditions=_conditions(latest),
                 details={"join": policy, "parts": {t.department.name: t.part_result for t in latest}},
             )
@@ -465,7 +447,7 @@ def lead_decide(task_id: int, *, officer, approve: bool, reasons: str = "", reme
                 conditions: str = "") -> DepartmentTask:
     """``lead_decides``: the lead department approves or refuses, having every co-department's opinion."""
     with transaction.atomic():
-        case, task = _lock_task(task_id, officer)
+        case, task = _lock_task(task_id, officer, "lead_decide")
         _ensure_may_finish(officer, case, task)
         _lead_decide(case, task, officer, approve=approve, reasons=reasons, remedies=remedies, conditions=conditions)
     return task
@@ -474,7 +456,7 @@ def lead_decide(task_id: int, *, officer, approve: bool, reasons: str = "", reme
 def decide_joint_case(case: Case, officer, *, approve: bool, reasons: str = "", remedies: str = "",
                       conditions: str = "") -> Case:
     """The case engine's ``decide`` on a joint item (case locked, officer may decide for the lead)."""
-    if _policy(case) != Policy.LEAD_DECIDES:
+    if join_policy(case) != Policy.LEAD_DECIDES:
         raise Conflict(
             _("This joint case is decided by the join of the departments' opinions."),
             state=case.state, command="decide",
@@ -491,10 +473,10 @@ def decide_joint_case(case: Case, officer, *, approve: bool, reasons: str = "", 
 
 def _lead_decide(case: Case, task: DepartmentTask, officer, *, approve: bool, reasons: str, remedies: str,
                  conditions: str) -> None:
-    if _policy(case) != Policy.LEAD_DECIDES or task.role != DepartmentTask.Role.LEAD:
+    if join_policy(case) != Policy.LEAD_DECIDES or task.role != DepartmentTask.Role.LEAD:
         raise Conflict(_("Only the lead department decides, under 'lead decides'."), state=task.state, command="decide")
     method = "agree" if approve else "disagree"
-    _require(task, method, "decide")
+    require(task, method, "decide")
     if case.state != State.IN_REVIEW:
         raise Conflict(_("The case is not in review."), state=case.state, command="decide")
     tasks = _round_tasks(case)
@@ -515,7 +497,7 @@ def _lead_decide(case: Case, task: DepartmentTask, officer, *, approve: bool, re
     task.opinion, task.conditions = reasons, own_conditions
     task.finished_at, task.finished_by = clock.now(), officer
     _fire(task, method, "decide", officer, note=reasons)
-    case_services.apply_decision(
+    apply_decision(
         case, officer, approve=approve, reasons=full_reasons, remedies=remedies or "",
         conditions=carried if approve else "",
         details={
@@ -533,7 +515,7 @@ def _lead_decide(case: Case, task: DepartmentTask, officer, *, approve: bool, re
 def request_materials(task_id: int, *, officer, requests: list[dict]) -> DepartmentTask:
     """A department asks the applicant for materials (see the module docstring for the round rule)."""
     with transaction.atomic():
-        case, task = _lock_task(task_id, officer)
+        case, task = _lock_task(task_id, officer, "request_materials")
         _request_materials(case, task, officer, requests)
     return task
 
@@ -541,8 +523,8 @@ def request_materials(task_id: int, *, officer, requests: list[dict]) -> Departm
 def suspend(task_id: int, *, officer, requests: list[dict]) -> DepartmentTask:
     """``lead_decides``: the lead suspends the case until the applicant fixes the problem."""
     with transaction.atomic():
-        case, task = _lock_task(task_id, officer)
-        if _policy(case) != Policy.LEAD_DECIDES or task.role != DepartmentTask.Role.LEAD:
+        case, task = _lock_task(task_id, officer, "suspend")
+        if join_policy(case) != Policy.LEAD_DECIDES or task.role != DepartmentTask.Role.LEAD:
             raise Conflict(_("Only the lead department suspends, under 'lead decides'."), state=task.state,
                            command="suspend")
         _request_materials(case, task, officer, requests, command="suspend")
@@ -578,19 +560,19 @@ def _clean_requests(case: Case, task: DepartmentTask, requests) -> list[dict]:
                 )
             )
         seen.add(code)
-        reason = case_services._required_text(str(item.get("reason", "")), key, errors, _("Give the reason."))
-        expected = case_services._required_text(str(item.get("expected", "")), key, errors, _("Say what is expected."))
+        reason = required_text(str(item.get("reason", "")), key, errors, _("Give the reason."))
+        expected = required_text(str(item.get("expected", "")), key, errors, _("Say what is expected."))
         cleaned.append({
             "department_id": task.department_id, "department": task.department.name, "task_id": task.pk,
             "material_code": code, "reason": reason, "expected": expected,
         })
-    case_services._raise(errors)
+    raise_errors(errors)
     return cleaned
 
 
 def _request_materials(case: Case, task: DepartmentTask, officer, requests, *, command: str = "request_materials"):
     _ensure_may_finish(officer, case, task)
-    _require(task, "request_materials", command)
+    require(task, "request_materials", command)
     if case.state == State.IN_REVIEW and task.state == TaskState.IN_REVIEW:
         cleaned = _clean_requests(case, task, requests)
         notice = SupplementNotice.objects.create(
@@ -602,10 +584,10 @@ def _request_materials(case: Case, task: DepartmentTask, officer, requests, *, c
             if other.state in OPEN_TASK_STATES:
                 other.held_from = other.state
                 _fire(other, "hold", "hold", officer, details={"notice_id": notice.pk, "by_task_id": task.pk})
-        before = case_services._fire(case, "request_supplement")
+        before = fire(case, "request_supplement")
         clock.refresh(case)
         case.save()
-        case_services._log(case, before, "request_supplement", officer,
+        log(case, before, "request_supplement", officer,
                            details={"notice_id": notice.pk, "requests": cleaned})
     elif case.state == State.SUPPLEMENT_REQUESTED and task.state == TaskState.ON_HOLD and task.round == case.round:
         notice = SupplementNotice.objects.select_for_update().get(case=case, round=case.round, completed_on__isnull=True)
@@ -616,9 +598,9 @@ def _request_materials(case: Case, task: DepartmentTask, officer, requests, *, c
         notice.save(update_fields=["requests", "revision"])
         task.requests, task.finished_at, task.finished_by = cleaned, clock.now(), officer
         _fire(task, "request_materials", command, officer, details={"notice_id": notice.pk})
-        before = case_services._fire(case, "amend_supplement")
+        before = fire(case, "amend_supplement")
         case.save()
-        case_services._log(case, before, "amend_supplement", officer,
+        log(case, before, "amend_supplement", officer,
                            details={"notice_id": notice.pk, "revision": notice.revision, "requests": cleaned})
     else:
         raise Conflict(_("Materials can be requested while the case is in review."), state=case.state, command=command)
@@ -627,16 +609,16 @@ def _request_materials(case: Case, task: DepartmentTask, officer, requests, *, c
 def resubmit_supplement(case_id: int, *, user) -> Case:
     """The applicant has supplied every listed material: the pause ends and round n+1 opens."""
     with transaction.atomic():
-        case = case_services._lock(case_id)
+        case = lock_case(case_id)
         ensure_can(user, "resubmit", case)
-        case_services._require(case, "resubmit_supplement")
+        require(case, "resubmit_supplement")
         notice = SupplementNotice.objects.select_for_update().get(case=case, completed_on__isnull=True)
         supplied = set(
             CaseMaterial.objects.filter(
                 case=case, is_current=True, supplied_for="supplement", round=case.round + 1
             ).values_list("requirement_code", flat=True)
         )
-        case_services._raise({
+        raise_errors({
             f"materials.{code}": [_("Material %(code)s listed in the notice is not supplied yet.") % {"code": code}]
             for code in notice.material_codes
             if code not in supplied
@@ -645,13 +627,13 @@ def resubmit_supplement(case_id: int, *, user) -> Case:
         notice.save(update_fields=["completed_on"])
         cancel_open_tasks([case.pk], actor=user, reason="next_round")
         case.round += 1
-        before = case_services._fire(case, "resubmit_supplement")
+        before = fire(case, "resubmit_supplement")
         clock.refresh(case)
         case.save()
-        case_services._log(case, before, "resubmit_supplement", user,
+        log(case, before, "resubmit_supplement", user,
                            details={"notice_id": notice.pk, "supplied": sorted(supplied)})
         departments = None
-        if _policy(case) == Policy.INDEPENDENT:
+        if join_policy(case) == Policy.INDEPENDENT:
             departments = {t.department_id for t in _latest_parts(case) if not t.part_result}
         open_round(case, departments=departments)
     return case
@@ -664,12 +646,12 @@ def start_special_procedure(task_id: int, *, officer, kind: str, start: date, ex
                             reason: str) -> DepartmentTask:
     """The assignee starts a special procedure for the task: the case's and the task's clocks pause."""
     with transaction.atomic():
-        case, task = _lock_task(task_id, officer)
+        case, task = _lock_task(task_id, officer, "start_special_procedure")
         _ensure_assignee(officer, task)
         if task.state != TaskState.IN_REVIEW:
             raise Conflict(_("Only a task in review can start a special procedure."), state=task.state,
                            command="start_special_procedure")
-        pause = case_services.begin_special_procedure(
+        pause = begin_special_procedure(
             case, officer, kind=kind, start=start, expected_days=expected_days, reason=reason
         )
         TaskPause.objects.create(task=task, pause=pause)
@@ -682,13 +664,13 @@ def start_special_procedure(task_id: int, *, officer, kind: str, start: date, ex
 
 def end_special_procedure(task_id: int, *, officer, end: date) -> DepartmentTask:
     with transaction.atomic():
-        case, task = _lock_task(task_id, officer)
+        case, task = _lock_task(task_id, officer, "end_special_procedure")
         _ensure_assignee(officer, task)
         pause = SpecialProcedurePause.objects.filter(task_link__task=task, end__isnull=True).first()
         if pause is None:
             raise Conflict(_("This task has no running special procedure."), state=task.state,
                            command="end_special_procedure")
-        case_services.finish_special_procedure(case, officer, end=end, pause=pause)
+        finish_special_procedure(case, officer, end=end, pause=pause)
         task.step_due = _step_due(task)
         task.save(update_fields=["step_due"])
         _log_task(task, task.state, "end_special_procedure", officer, details={"pause_id": pause.pk, "end": str(end)})
@@ -698,7 +680,7 @@ def end_special_procedure(task_id: int, *, officer, end: date) -> DepartmentTask
 def attach(task_id: int, *, officer, upload) -> TaskAttachment:
     """The assignee attaches a file to the department's opinion (same checks as case materials)."""
     with transaction.atomic():
-        case, task = _lock_task(task_id, officer)
+        case, task = _lock_task(task_id, officer, "attach")
         _ensure_assignee(officer, task)
         if task.state not in OPEN_TASK_STATES:
             raise Conflict(_("The task is closed."), state=task.state, command="attach")

@@ -15,19 +15,19 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import OfficerMembership
 from approvals.cases import clock
-from approvals.models import Case
+from approvals.cases.commands import DEPARTMENT_JOBS
 from approvals.cases.permissions import can_see
+from approvals.models import Case
 
 from .models import Card, FeeCharge, OfflineHandlingReason
 
 Job = OfficerMembership.Job
-DEPARTMENT_JOBS = (Job.REVIEWER, Job.APPROVER, Job.DEPARTMENT_HEAD)
 
 
 # --- access --------------------------------------------------------------------------------------
@@ -155,11 +155,3 @@ def record_offline_reason(case_id: int, *, officer, reason: str) -> OfflineHandl
         return OfflineHandlingReason.objects.create(
             case=case, reason=reason, recorded_by=officer, recorded_at=clock.now()
         )
-
-
-def cards_for_case(case: Case) -> list[Card]:
-    """Every card about a case (including those on its department tasks, complaints and tickets)."""
-    return list(
-        Card.objects.filter(Q(case=case)).select_related("department", "resolved_by", "signed_off_by")
-        .order_by("detected_on", "pk")
-    )

@@ -33,17 +33,18 @@ from django.views.decorators.http import require_POST
 from accounts.models import OfficerMembership, User
 from accounts.services import walk_in_applicant
 from approvals.cases import clock, services
+from approvals.cases.commands import DEPARTMENT_JOBS
+from approvals.cases.exceptions import Conflict
+from approvals.cases.permissions import can, can_see, memberships
+from approvals.cases.selectors import case_detail
 from approvals.documents.models import OfficialDocument
 from approvals.documents.views import pdf_response
-from approvals.cases.exceptions import Conflict
 from approvals.items.models import ItemVersion
 from approvals.models import ASSIGNABLE_STATES, Case, CaseMaterial, Extension, SpecialProcedurePause, State
 from approvals.notifications import services as notifications
 from approvals.parallel import selectors as task_selectors
 from approvals.parallel import services as parallel
 from approvals.parallel.models import OPEN_TASK_STATES, DepartmentTask, TaskState
-from approvals.cases.permissions import DEPARTMENT_JOBS, _memberships, can, can_see
-from approvals.cases.selectors import case_detail
 
 from .models import DecisionTemplate, RevealLog
 
@@ -65,7 +66,7 @@ TASK_SORTS = {"due": ("effective_due", "pk"), "-due": ("-effective_due", "-pk"),
 
 
 def jobs_of(user) -> set[str]:
-    return {m.job for m in _memberships(user)}
+    return {m.job for m in memberships(user)}
 
 
 def officer_required(view):
@@ -173,7 +174,7 @@ def queue(request):
 
 
 def department_ids(user) -> set[int]:
-    return {m.department_id for m in _memberships(user) if m.job in DEPARTMENT_JOBS}
+    return {m.department_id for m in memberships(user) if m.job in DEPARTMENT_JOBS}
 
 
 ASSIGNED_FILTERS = (("", gettext_lazy("All")), ("mine", gettext_lazy("Mine")), ("unassigned", gettext_lazy("Unassigned")))
@@ -225,7 +226,7 @@ def tasks(request):
 @officer_required
 def extensions(request):
     """The department head's pending extension requests."""
-    heads = {m.department_id for m in _memberships(request.user) if m.job == Job.DEPARTMENT_HEAD}
+    heads = {m.department_id for m in memberships(request.user) if m.job == Job.DEPARTMENT_HEAD}
     qs = (
         Extension.objects.filter(approved_on__isnull=True, case__item_version__department_id__in=heads,
                                  case__state=State.IN_REVIEW)
@@ -470,7 +471,7 @@ def _task_context(request, task_id: int, *, errors=None, form=None):
     detail = task_selectors.task_detail(task_id, request.user)
     task = detail.task
     user = request.user
-    jobs = {m.job for m in _memberships(user) if m.department_id == task.department_id}
+    jobs = {m.job for m in memberships(user) if m.department_id == task.department_id}
     officers = department_officers(task.department_id)
     return {
         "detail": detail, "task": task, "case": task.case, "errors": errors or {}, "form": form or {},
