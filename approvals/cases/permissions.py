@@ -21,15 +21,18 @@ but may not act gets ``PermissionDenied``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed
 
 from accounts.models import BusinessAgent, OfficerMembership
 from approvals.items.models import CoDepartment
 
-from .commands import APPLICANT, CASE, COMMANDS, DEPARTMENT_JOBS, FRONT_DESK
+from .commands import APPLICANT, CASE, CASE_COMMANDS, COMMANDS, DEPARTMENT_JOBS, FRONT_DESK, Command
 from .models import Case, State
 
 Job = OfficerMembership.Job
@@ -152,3 +155,32 @@ def ensure_can(user, command: str, case: Case) -> None:
         raise Http404(_("No such case."))
     if not can(user, command, case):
         raise refusal(command)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A command of the table as offered to one user on one object: ``reason`` is ``None`` when it
+    can be fired now, or says why not (its role allows it and its state does, a rule does not)."""
+
+    command: Command
+    reason: str | None = None
+
+
+def offers(user, obj, rows, roles: set[str], *, is_party: bool = False) -> list[Offer]:
+    """The rows ``user`` may fire on ``obj`` (a case or a department task) by role and FSM state, each
+    with the reason a precondition refuses it (``None``: possible now). Rows of other roles and rows
+    the state machine does not allow now are left out: a page shows only what is possible."""
+    out = []
+    for row in rows:
+        if not row.service or not (roles & set(row.who) or (is_party and APPLICANT in row.who)):
+            continue
+        if row.methods and not any(can_proceed(getattr(obj, m)) for m in row.methods):
+            continue
+        out.append(Offer(row, row.precondition(obj, user)))
+    return out
+
+
+def case_offers(user, case: Case) -> list[Offer]:
+    """Which case commands ``user`` may fire on ``case`` now (and which a rule refuses, with why)."""
+    return offers(user, case, CASE_COMMANDS, roles_on(user, case.item_version.department_id),
+                  is_party=is_party(user, case))

@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from approvals.cases.commands import DEPARTMENT_JOBS
-from approvals.cases.permissions import memberships, visible_cases
+from approvals.cases.commands import DEPARTMENT_JOBS, TASK_COMMANDS
+from approvals.cases.permissions import Offer, memberships, offers, visible_cases
 from approvals.models import CaseMaterial
 
 from .models import DepartmentTask, TaskAttachment, TaskLog
@@ -72,3 +72,9 @@ def case_tasks(case_no: str, user) -> list[DepartmentTask]:
     if case_id is None:
         raise Http404(_("No such case."))
     return list(_base().filter(case_id=case_id).order_by("round", "role", "pk"))
+
+
+def task_offers(user, task: DepartmentTask) -> list[Offer]:
+    """Which task commands ``user`` may fire on ``task`` now (and which a rule refuses, with why)."""
+    roles = {m.job for m in memberships(user) if m.department_id == task.department_id and m.job in DEPARTMENT_JOBS}
+    return offers(user, task, TASK_COMMANDS, roles)

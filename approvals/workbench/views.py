@@ -23,7 +23,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,18 +32,19 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import OfficerMembership, User
 from accounts.services import walk_in_applicant
-from approvals.cases import clock, services
-from approvals.cases.commands import DEPARTMENT_JOBS
+from approvals.cases import clock, commands, services
+from approvals.cases.commands import DEPARTMENT_JOBS, OUTCOMES, SIGNING_JOBS
 from approvals.cases.exceptions import Conflict
-from approvals.cases.permissions import can, can_see, memberships
+from approvals.cases.notices import applicant_name
+from approvals.cases.permissions import can_see, case_offers, memberships
+from approvals.cases.rules import running_procedure
 from approvals.cases.selectors import case_detail
 from approvals.documents.models import OfficialDocument
 from approvals.documents.views import pdf_response
 from approvals.items.models import ItemVersion
-from approvals.models import ASSIGNABLE_STATES, Case, CaseMaterial, Extension, SpecialProcedurePause, State
+from approvals.models import ASSIGNABLE_STATES, Case, CaseMaterial, Extension, State
 from approvals.notifications import services as notifications
 from approvals.parallel import selectors as task_selectors
-from approvals.parallel import services as parallel
 from approvals.parallel.models import OPEN_TASK_STATES, DepartmentTask, TaskState
 
 from .models import DecisionTemplate, RevealLog
@@ -263,69 +264,130 @@ def message_read(request, pk: int):
 # --- the case page ------------------------------------------------------------------------------
 
 
-def _checklist(detail, form=None) -> list[dict]:
-    current = {m.requirement_code: m for m in detail.materials}
-    form = form or {}
-    rows = []
-    for req in detail.case.item_version.materials.all():
-        missing = req.code not in current and req.is_required
-        rows.append({
-            "req": req, "material": current.get(req.code),
-            "verdict": form.get(f"verdict_{req.code}", "defective" if missing else "ok"),
-            "reason": form.get(f"reason_{req.code}", _("Missing.") if missing else ""),
-            "expected": form.get(f"expected_{req.code}", _("Supply this material.") if missing else ""),
-        })
-    return rows
+def officer_labels(user_ids) -> dict[int, str]:
+    """Officers by name with their department and job (``王审核（市场监督管理局 · 审核人）``), in one query."""
+    ids = {i for i in user_ids if i}
+    if not ids:
+        return {}
+    labels: dict[int, str] = {}
+    rows = (
+        OfficerMembership.objects.filter(user_id__in=ids)
+        .select_related("user", "department").order_by("user_id", "department__name", "job")
+    )
+    for m in rows:
+        name = m.user.get_full_name() or m.user.get_username()
+        part = f"{m.department.name} · {m.get_job_display()}"
+        labels[m.user_id] = f"{labels[m.user_id][:-1]}；{part}）" if m.user_id in labels else f"{name}（{part}）"
+    for user in User.objects.filter(pk__in=ids - set(labels)):
+        labels[user.pk] = user.get_full_name() or user.get_username()
+    return labels
 
 
 def _decision_draft(case: Case) -> dict:
     template = DecisionTemplate.objects.filter(item_id=case.item_version.item_id).first()
-    from approvals.cases.notices import applicant_name
-
     values = {**(case.fields or {}), "case_no": case.case_no, "item_name": case.item_version.name,
               "applicant_name": applicant_name(case), "received_on": case.received_on,
               "accepted_on": case.accepted_on}
     return {
         "conditions": DecisionTemplate.fill(template.approve_text, values) if template else "",
         "reasons": DecisionTemplate.fill(template.refuse_text, values) if template else "",
-        "remedies": services.STANDARD_REMEDIES,
     }
 
 
-def _case_context(request, case_no: str, *, errors=None, form=None, revealed=None):
+def _sources(version, department_id: int, user, case: Case) -> dict:
+    """The options of the command forms' inputs (``Input.source``)."""
+    officers = list(department_officers(department_id))
+    labels = officer_labels([o.pk for o in officers])
+    current = {m.requirement_code: m for m in case.materials.all() if m.is_current}
+    requirements = list(version.materials.all())
+    materials = [
+        {"code": r.code, "label": f"{r.code} {r.name}", "material": current.get(r.code),
+         "missing": r.code not in current and r.is_required}
+        for r in requirements
+    ]
+    return {
+        "procedures": [(p.kind, f"{p.name}（≤{p.max_working_days}）") for p in version.special_procedures.all()],
+        "delivery_methods": list(Case.DeliveryMethod.choices),
+        "pledgeable": [(r.code, f"{r.code} {r.name}") for r in requirements if r.necessity == "pledgeable"],
+        "materials": materials,
+        "department_officers": [(o.pk, labels.get(o.pk, o.username)) for o in officers],
+        "signers": [(o.pk, labels.get(o.pk, o.username)) for o in officers
+                    if o.pk != user.pk and o.jobs_in(department_id) & set(SIGNING_JOBS)],
+        "outcomes": [(v, str(label)) for v, label in OUTCOMES],
+    }
+
+
+def _forms(request, offers, *, url, initial: dict, sources: dict, failed: str = "", errors=None, form=None):
+    """The command forms of a page: one per possible command (inputs, values, their errors), plus the
+    commands a rule refuses now, with the reason."""
+    forms, refused = [], []
+    for offer in offers:
+        row = offer.command
+        mine = failed == row.name
+        if offer.reason is not None:
+            refused.append({"command": row, "reason": offer.reason, "id": f"refused-{row.route}"})
+            continue
+        values = form if mine and form is not None else {}
+        fields = []
+        for spec in row.inputs:
+            value = values.get(spec.name) if mine else None
+            if value is None:
+                value = initial.get(spec.name, "today" if spec.default == "today" else spec.default)
+            if value == "today":
+                value = clock.today().isoformat()
+            fields.append({"spec": spec, "value": value, "options": sources.get(spec.source, []),
+                           "errors": _errors_for(errors if mine else None, spec.name)})
+        used = {spec.name for spec in row.inputs}
+        general = [(key, msgs) for key, msgs in ((errors or {}).items() if mine else ()) if not _belongs(key, used)]
+        forms.append({"command": row, "url": url(row), "fields": fields, "errors": general, "failed": mine,
+                      "id": row.route})
+    if failed and not any(f["failed"] for f in forms):
+        # The refused command has no form on the page (a rule or its state refuses it now): its
+        # reasons are shown with the commands, each under its own key.
+        row = next((o.command for o in offers if o.command.name == failed), None)
+        refused.insert(0, {"command": row, "errors": list((errors or {}).items()), "id": f"failed-{failed}",
+                           "reason": ""})
+    return forms, refused
+
+
+def _belongs(key: str, names: set[str]) -> bool:
+    return key.split(".")[0] in names
+
+
+def _errors_for(errors, name: str) -> list[str]:
+    return [m for key, msgs in (errors or {}).items() if key.split(".")[0] == name for m in msgs]
+
+
+def _case_context(request, case_no: str, *, errors=None, form=None, failed: str = "", revealed=None):
     detail = case_detail(case_no, request.user)
     case = detail.case
     user = request.user
+    version = case.item_version
     profile = getattr(case.applicant, "citizen_profile", None)
-    commands = [
-        "request_correction", "accept", "accept_with_pledge", "not_accept", "start_review",
-        "start_special_procedure", "end_special_procedure", "request_extension", "approve_extension", "decide",
-        "issue_licence", "deliver", "close", "terminate",
-    ]
-    allowed = {c for c in commands if can(user, c, case)}
-    extension = Extension.objects.filter(case=case).first()
-    open_pause = SpecialProcedurePause.objects.filter(case=case, end__isnull=True).first()
-    case_tasks = list(
-        DepartmentTask.objects.with_due().filter(case=case).select_related("department", "assignee")
-        .order_by("round", "role", "pk")
+    labels = dict(version.form_fields.values_list("name", "label"))
+    actors = officer_labels([e.actor_id for e in detail.timeline] + [case.assignee_id])
+    timeline_names = commands.timeline_labels()
+    forms, refused = _forms(
+        request, case_offers(user, case),
+        url=lambda row: reverse("workbench:act", args=[case.case_no, row.route.replace("-", "_")]),
+        initial=_decision_draft(case), sources=_sources(version, version.department_id, user, case),
+        failed=failed, errors=errors, form=form,
     )
-    assignable = not case.item_version.is_joint and case.state in ASSIGNABLE_STATES
-    can_reassign = assignable and can(user, "reassign_case", case)
-    draft = _decision_draft(case)
-    draft.update({k: v for k, v in (form or {}).items() if k in ("conditions", "reasons", "remedies")})
     return {
-        "case": case, "detail": detail, "profile": profile, "allowed": allowed, "errors": errors or {},
-        "form": form or {}, "revealed": revealed or {}, "checklist": _checklist(detail, form),
+        "case": case, "detail": detail, "profile": profile, "errors": errors or {}, "revealed": revealed or {},
+        "current": {m.requirement_code: m for m in detail.materials},
+        "fields": [(labels.get(name, name), value) for name, value in (case.fields or {}).items()],
+        "timeline": [{"entry": e, "label": timeline_names.get(e.command) or commands.label(e.command),
+                      "actor": actors.get(e.actor_id, "")} for e in detail.timeline],
+        "assignee": actors.get(case.assignee_id, ""), "forms": forms, "refused": refused,
         "documents": list(OfficialDocument.objects.filter(case=case).order_by("created_at", "pk")),
-        "extension": extension, "open_pause": open_pause, "tasks": case_tasks, "draft": draft,
-        "procedures": list(case.item_version.special_procedures.all()),
-        "pledgeable": [r for r in case.item_version.materials.all() if r.necessity == "pledgeable"],
-        "pledge_offered": services.pledge_offered(case),
+        "extension": Extension.objects.filter(case=case).first(), "open_pause": running_procedure(case),
+        "tasks": list(
+            DepartmentTask.objects.with_due().filter(case=case).select_related("department", "assignee")
+            .order_by("round", "role", "pk")
+        ),
+        "assignable": not version.is_joint and case.state in ASSIGNABLE_STATES,
         "intake_left": days_left(case.intake_due), "decision_left": days_left(case.decision_due_promised),
-        "today": clock.today(), "delivery_methods": Case.DeliveryMethod.choices, "State": State,
-        "assignable": assignable, "can_reassign": can_reassign,
-        "can_claim": assignable and case.assignee_id is None and can(user, "claim_case", case),
-        "officers": list(department_officers(case.item_version.department_id)) if can_reassign else [],
         "nav": "queue" if Job.FRONT_DESK in jobs_of(user) else "inbox",
     }
 
@@ -351,135 +413,107 @@ def reveal(request, case_no: str):
     return render(request, "workbench/case.html", _case_context(request, case_no, revealed={field: value}))
 
 
-def _date(value: str, field: str, errors: dict):
-    try:
-        return date.fromisoformat((value or "").strip())
-    except ValueError:
-        errors.setdefault(field, []).append(_("Enter a date as YYYY-MM-DD."))
-        return None
-
-
-def _int(value: str, field: str, errors: dict):
-    try:
-        return int((value or "").strip())
-    except ValueError:
-        errors.setdefault(field, []).append(_("Enter a whole number."))
-        return None
-
-
-def _correction_problems(post) -> list[dict]:
-    codes = [k[len("verdict_"):] for k, v in post.items() if k.startswith("verdict_") and v == "defective"]
-    return [{"material_code": c, "reason": post.get(f"reason_{c}", ""), "expected": post.get(f"expected_{c}", "")}
-            for c in codes]
-
-
-def _run(command: str, case: Case, user, post):
-    """Call the one service for ``command``; ValidationError for bad form input, like the services."""
+def parse_inputs(row, post) -> dict:
+    """The command's inputs from a form POST (names and kinds from the command table); a badly
+    formed date or number is a ``ValidationError`` on its field, like the services' errors."""
     errors: dict[str, list[str]] = {}
-    pk = case.pk
-    if command == "request_correction":
-        return services.request_correction(pk, officer=user, problems=_correction_problems(post))
-    if command == "accept":
-        return services.accept(pk, officer=user, note=post.get("note", ""))
-    if command == "accept_with_pledge":
-        due = _date(post.get("pledge_due"), "pledge_due", errors)
-        if errors:
-            raise ValidationError(errors)
-        return services.accept_with_pledge(pk, officer=user, pledged_material_codes=post.getlist("pledged"),
-                                           pledge_due=due, note=post.get("note", ""))
-    if command == "not_accept":
-        return services.not_accept(pk, officer=user, reasons=post.get("reasons", ""), remedies=post.get("remedies", ""),
-                                   competent_organ=post.get("competent_organ", ""),
-                                   outside_competence=post.get("outside_competence") == "on")
-    if command == "start_review":
-        return services.start_review(pk, officer=user)
-    if command == "start_special_procedure":
-        start = _date(post.get("start"), "start", errors)
-        days = _int(post.get("expected_days"), "expected_days", errors)
-        if errors:
-            raise ValidationError(errors)
-        return services.start_special_procedure(pk, officer=user, kind=post.get("kind", ""), start=start,
-                                                expected_days=days, reason=post.get("reason", ""))
-    if command == "end_special_procedure":
-        end = _date(post.get("end"), "end", errors)
-        if errors:
-            raise ValidationError(errors)
-        return services.end_special_procedure(pk, officer=user, end=end)
-    if command == "request_extension":
-        days = _int(post.get("days"), "days", errors)
-        if errors:
-            raise ValidationError(errors)
-        return services.request_extension(pk, officer=user, days=days, reason=post.get("extension_reason", ""))
-    if command == "approve_extension":
-        return services.approve_extension(pk, head=user, note=post.get("note", ""))
-    if command == "decide":
-        approve = post.get("outcome") == "approve"
-        return services.decide(pk, officer=user, approve=approve, reasons=post.get("reasons", ""),
-                               remedies=post.get("remedies", ""), conditions=post.get("conditions", ""))
-    if command == "issue_licence":
-        return services.issue_licence(pk, officer=user, licence_no=post.get("licence_no", ""))
-    if command == "deliver":
-        return services.deliver(pk, officer=user, method=post.get("method", ""), tracking_no=post.get("tracking_no", ""))
-    if command == "close":
-        return services.close(pk, officer=user)
-    if command == "terminate":
-        return services.terminate(pk, officer=user, legal_reason=post.get("legal_reason", ""))
-    if command == "claim":
-        return services.claim_case(pk, officer=user)
-    if command == "reassign":
-        to_user = User.objects.filter(pk=_int(post.get("to_user"), "to_user", errors) or 0).first()
-        if errors:
-            raise ValidationError(errors)
-        return services.reassign_case(pk, head=user, to_user=to_user, reason=post.get("reason", ""))
-    raise Http404
+    data: dict = {}
+    for spec in row.inputs:
+        raw = post.get(spec.name, "")
+        if spec.kind == "date":
+            try:
+                data[spec.name] = date.fromisoformat(raw.strip())
+            except ValueError:
+                errors[spec.name] = [_("Enter a date as YYYY-MM-DD.")]
+        elif spec.kind == "int":
+            try:
+                data[spec.name] = int(raw.strip())
+            except ValueError:
+                errors[spec.name] = [_("Enter a whole number.")]
+        elif spec.kind == "bool":
+            data[spec.name] = raw in ("on", "1", "true")
+        elif spec.kind == "decision":
+            data[spec.name] = raw != "refuse"
+        elif spec.kind == "codes":
+            data[spec.name] = post.getlist(spec.name)
+        elif spec.kind in ("problems", "requests"):
+            # One row per material: verdict_<code> ("defective" picks it), reason_<code>, expected_<code>.
+            codes = [k[len("verdict_"):] for k, v in post.items() if k.startswith("verdict_") and v == "defective"]
+            data[spec.name] = [{"material_code": c, "reason": post.get(f"reason_{c}", ""),
+                                "expected": post.get(f"expected_{c}", "")} for c in codes]
+        elif spec.kind == "officer":
+            pk = raw.strip()
+            data[spec.name] = User.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+        else:
+            data[spec.name] = raw
+    if errors:
+        raise ValidationError(errors)
+    return data
 
 
-DONE_MESSAGES = {
-    "request_correction": _("The correction notice was sent."),
-    "accept": _("The application was accepted."),
-    "accept_with_pledge": _("The application was accepted with a pledge."),
-    "not_accept": _("The application was not accepted."),
-    "claim": _("You now hold this case."),
-    "reassign": _("The case was reassigned."),
-}
+def _find(rows, segment: str):
+    row = next((r for r in rows if r.route.replace("-", "_") == segment and r.service), None)
+    if row is None:
+        raise Http404
+    return row
 
 
-@officer_required
-def act(request, case_no: str, command: str):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    detail = case_detail(case_no, request.user)
+def _run(request, row, ref, render_page):
+    """Fire ``row`` for the POST; a refusal is shown next to its form (never a bare error page)."""
     try:
-        _run(command, detail.case, request.user, request.POST)
+        row.call(ref, request.user, parse_inputs(row, request.POST))
     except ValidationError as exc:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        ctx = _case_context(request, case_no, errors=errors, form=request.POST)
-        ctx["failed"] = command
-        messages.error(request, _("Not done: correct the fields marked below."))
-        return render(request, "workbench/case.html", ctx, status=400)
-    except Conflict as exc:
-        messages.error(request, str(exc))
-        return render(request, "workbench/case.html", _case_context(request, case_no), status=409)
-    messages.success(request, DONE_MESSAGES.get(command, _("Done.")))
-    return redirect("workbench:case", case_no=case_no)
+        messages.error(request, _("Not done: %(command)s — see the reasons next to the form.")
+                       % {"command": row.label})
+        return render_page(errors, 400)
+    except (Conflict, PermissionDenied) as exc:
+        messages.error(request, _("Not done: %(command)s — see the reasons next to the form.")
+                       % {"command": row.label})
+        return render_page({"__all__": [str(exc)]}, 409 if isinstance(exc, Conflict) else 403)
+    messages.success(request, str(row.done) if row.done else _("Done."))
+    return None
+
+
+@require_POST
+@officer_required
+def act(request, case_no: str, command: str):
+    row = _find(commands.CASE_COMMANDS, command)
+    detail = case_detail(case_no, request.user)
+
+    def page(errors, status):
+        ctx = _case_context(request, case_no, errors=errors, form=request.POST, failed=row.name)
+        return render(request, "workbench/case.html", ctx, status=status)
+
+    return _run(request, row, detail.case.pk, page) or redirect("workbench:case", case_no=case_no)
 
 
 # --- department tasks (joint items) -------------------------------------------------------------
 
 
-def _task_context(request, task_id: int, *, errors=None, form=None):
+def _task_context(request, task_id: int, *, errors=None, form=None, failed: str = ""):
     detail = task_selectors.task_detail(task_id, request.user)
     task = detail.task
+    case = task.case
     user = request.user
-    jobs = {m.job for m in memberships(user) if m.department_id == task.department_id}
-    officers = department_officers(task.department_id)
+    version = case.item_version
+    labels = dict(version.form_fields.values_list("name", "label"))
+    actors = officer_labels([e.actor_id for e in detail.log] + [t.assignee_id for t in detail.case_tasks]
+                            + [task.reviewed_by_id])
+    forms, refused = _forms(
+        request, task_selectors.task_offers(user, task),
+        url=lambda row: reverse("workbench:task_act", args=[task.pk, row.route.replace("-", "_")]),
+        initial={"conditions": task.proposal.get("conditions", "") if task.proposal else ""},
+        sources=_sources(version, task.department_id, user, case), failed=failed, errors=errors, form=form,
+    )
     return {
-        "detail": detail, "task": task, "case": task.case, "errors": errors or {}, "form": form or {},
-        "is_head": Job.DEPARTMENT_HEAD in jobs, "is_assignee": task.assignee_id == user.pk,
-        "officers": officers, "procedures": list(task.case.item_version.special_procedures.all()),
-        "materials": list(task.case.item_version.materials.all()), "today": clock.today(),
-        "is_lead_decides": task.role == "lead" and task.case.item_version.join_policy == "lead_decides",
-        "remedies": services.STANDARD_REMEDIES, "nav": "tasks",
+        "detail": detail, "task": task, "case": case, "errors": errors or {}, "forms": forms, "refused": refused,
+        "fields": [(labels.get(name, name), value) for name, value in (case.fields or {}).items()],
+        "actors": actors, "assignee": actors.get(task.assignee_id, ""),
+        "log": [{"entry": e, "label": commands.label(e.command, commands.TASK), "actor": actors.get(e.actor_id, "")}
+                for e in detail.log],
+        "proposal_outcome": dict(OUTCOMES).get(task.proposal.get("outcome")) if task.proposal else "",
+        "reviewer": actors.get(task.reviewed_by_id, ""), "nav": "tasks",
     }
 
 
@@ -488,68 +522,17 @@ def task_page(request, task_id: int):
     return render(request, "workbench/task.html", _task_context(request, task_id))
 
 
-def _run_task(command: str, task_id: int, user, post):
-    errors: dict[str, list[str]] = {}
-    if command == "claim":
-        return parallel.claim(task_id, officer=user)
-    if command == "start":
-        return parallel.start(task_id, officer=user)
-    if command == "agree":
-        return parallel.agree(task_id, officer=user, opinion=post.get("opinion", ""))
-    if command == "agree_with_conditions":
-        return parallel.agree_with_conditions(task_id, officer=user, conditions=post.get("conditions", ""),
-                                              opinion=post.get("opinion", ""))
-    if command == "disagree":
-        return parallel.disagree(task_id, officer=user, opinion=post.get("opinion", ""))
-    if command == "request_materials":
-        return parallel.request_materials(task_id, officer=user, requests=[{
-            "material_code": post.get("material_code", ""), "reason": post.get("reason", ""),
-            "expected": post.get("expected", ""),
-        }])
-    if command == "reassign":
-        to = User.objects.filter(pk=_int(post.get("to"), "to", errors) or 0).first()
-        if errors:
-            raise ValidationError(errors)
-        return parallel.reassign(task_id, head=user, to=to)
-    if command == "sign_off":
-        return parallel.sign_off(task_id, officer=user)
-    if command == "lead_decide":
-        return parallel.lead_decide(task_id, officer=user, approve=post.get("outcome") == "approve",
-                                    reasons=post.get("reasons", ""), remedies=post.get("remedies", ""),
-                                    conditions=post.get("conditions", ""))
-    if command == "start_special_procedure":
-        start = _date(post.get("start"), "start", errors)
-        days = _int(post.get("expected_days"), "expected_days", errors)
-        if errors:
-            raise ValidationError(errors)
-        return parallel.start_special_procedure(task_id, officer=user, kind=post.get("kind", ""), start=start,
-                                                expected_days=days, reason=post.get("reason", ""))
-    if command == "end_special_procedure":
-        end = _date(post.get("end"), "end", errors)
-        if errors:
-            raise ValidationError(errors)
-        return parallel.end_special_procedure(task_id, officer=user, end=end)
-    raise Http404
-
-
+@require_POST
 @officer_required
 def task_act(request, task_id: int, command: str):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    row = _find(commands.TASK_COMMANDS, command)
     task_selectors.task_detail(task_id, request.user)  # 404 unless the user's department holds it
-    try:
-        _run_task(command, task_id, request.user, request.POST)
-    except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        messages.error(request, _("Not done: correct the fields marked below."))
-        ctx = _task_context(request, task_id, errors=errors, form=request.POST)
-        ctx["failed"] = command
-        return render(request, "workbench/task.html", ctx, status=400)
-    except Conflict as exc:
-        messages.error(request, str(exc))
-        return render(request, "workbench/task.html", _task_context(request, task_id), status=409)
-    messages.success(request, _("Done."))
-    return redirect("workbench:task", task_id=task_id)
+
+    def page(errors, status):
+        ctx = _task_context(request, task_id, errors=errors, form=request.POST, failed=row.name)
+        return render(request, "workbench/task.html", ctx, status=status)
+
+    return _run(request, row, task_id, page) or redirect("workbench:task", task_id=task_id)
 
 
 # --- files ------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ def test_claim_then_reassign_through_the_case_page(world, client_for):
     assert reviewer.post(f"{url}/act/claim/").status_code == 302
     case.refresh_from_db()
     assert case.assignee_id == world.reviewer.pk
-    assert f'<p id="assignee">{world.reviewer.username}</p>' in reviewer.get(f"{url}/").content.decode()
+    assert f'<p id="assignee">{world.reviewer.username}（' in reviewer.get(f"{url}/").content.decode()
 
     # Someone else holds it now: no claim button, and a forced claim is a conflict.
     assert 'id="btn-claim"' not in approver.get(f"{url}/").content.decode()

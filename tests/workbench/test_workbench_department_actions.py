@@ -33,17 +33,17 @@ def test_single_department_case_from_review_to_delivery(world, client_for, on_da
     on_day.set(on_day.today.replace(day=22))
     assert reviewer.post(f"{url}/act/end_special_procedure/", {"end": "2026-09-21"}).status_code == 302
     # Extension: requested by the reviewer, approved by the head (a reviewer may not).
-    assert reviewer.post(f"{url}/act/request_extension/", {"days": "5", "extension_reason": "情况复杂"}).status_code == 302
+    assert reviewer.post(f"{url}/act/request_extension/", {"days": "5", "reason": "情况复杂"}).status_code == 302
     assert reviewer.post(f"{url}/act/approve_extension/").status_code == 403
     assert case.case_no in head.get("/workbench/extensions/").content.decode()
     assert head.post(f"{url}/act/approve_extension/", {"note": "同意"}).status_code == 302
     # The decision form is drafted from the item's template.
     page = approver.get(f"{url}/").content.decode()
     assert f"准予老王面馆（办件{case.case_no}）按核定项目经营。" in page
-    refuse = approver.post(f"{url}/act/decide/", {"outcome": "refuse", "reasons": "", "remedies": ""})
+    refuse = approver.post(f"{url}/act/decide/", {"approve": "refuse", "reasons": "", "remedies": ""})
     assert refuse.status_code == 400 and 'data-field="reasons"' in refuse.content.decode()
     assert approver.post(f"{url}/act/decide/", {
-        "outcome": "approve", "conditions": "按核定项目经营。", "reasons": "", "remedies": "",
+        "approve": "approve", "conditions": "按核定项目经营。", "reasons": "", "remedies": "",
     }).status_code == 302
     assert reviewer.post(f"{url}/act/issue_licence/", {"licence_no": ""}).status_code == 302
     bad = reviewer.post(f"{url}/act/deliver/", {"method": "post", "tracking_no": ""})

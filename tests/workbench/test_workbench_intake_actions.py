@@ -87,9 +87,9 @@ def test_the_pledge_form_is_not_offered_to_a_bad_credit_applicant(world, client_
     c = client_for(world.front_desk)
     page = c.get(f"/workbench/cases/{ordinary.case_no}/").content.decode()
     assert f'action="/workbench/cases/{ordinary.case_no}/act/accept_with_pledge/"' in page
-    assert 'id="pledge-not-offered"' not in page
+    assert 'id="refused-accept-with-pledge"' not in page
     page = c.get(f"/workbench/cases/{flagged.case_no}/").content.decode()
-    assert "/act/accept_with_pledge/" not in page and 'id="pledge-not-offered"' in page
+    assert "/act/accept_with_pledge/" not in page and 'id="refused-accept-with-pledge"' in page
     # A forged post is still refused by the service, next to the pledge field.
     response = c.post(f"/workbench/cases/{flagged.case_no}/act/accept_with_pledge/",
                       {"pledged": "M02", "pledge_due": "2026-09-30"})
