@@ -24,13 +24,6 @@ def mask_name(value: str | None) -> str:
     return value[0] + "*" * (len(value) - 1)
 
 
-def mask_address(value: str | None) -> str:
-    """Keep the first 6 characters (district level), mask the rest."""
-    if not value:
-        return ""
-    return value[:6] + "****" if len(value) > 6 else value
-
-
 _ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 _PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
 

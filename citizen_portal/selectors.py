@@ -204,7 +204,7 @@ def browse(*, query: str = "", department: str = "", theme: str = "", target: st
 
 # --- the applicant's cases -----------------------------------------------------------------------
 
-_APPLICANT_HOLDS = {State.DRAFT, State.CORRECTION_REQUESTED, getattr(State, "SUPPLEMENT_REQUESTED", "supplement_requested")}
+_APPLICANT_HOLDS = {State.DRAFT, State.CORRECTION_REQUESTED, State.SUPPLEMENT_REQUESTED}
 _FRONT_DESK_HOLDS = {State.SUBMITTED}
 _DEPARTMENT_HOLDS = {State.ACCEPTED, State.ACCEPTED_WITH_PLEDGE, State.IN_REVIEW, State.APPROVED, State.ISSUED}
 

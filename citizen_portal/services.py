@@ -29,8 +29,8 @@ from approvals.cases import clock
 from approvals.cases import services as cases
 from approvals.cases.exceptions import Conflict
 from approvals.cases.forms_validation import clean_fields
-from approvals.models import Case, IdempotencyRecord, State
 from approvals.cases.permissions import ensure_can
+from approvals.models import Case, IdempotencyRecord, State
 
 from .models import PledgeDeclaration
 

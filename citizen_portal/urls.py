@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import feedback, views
+from . import views
 
 app_name = "portal"
 
@@ -33,8 +33,8 @@ urlpatterns = [
     path("my/cases/<str:case_no>/", views.case_page, name="case"),
     path("my/cases/<str:case_no>/resubmit/", views.resubmit, name="resubmit"),
     path("my/cases/<str:case_no>/withdraw/", views.withdraw, name="withdraw"),
-    path("my/cases/<str:case_no>/rate/", feedback.rate, name="rate"),
-    path("my/cases/<str:case_no>/complain/", feedback.complain, name="complain"),
+    path("my/cases/<str:case_no>/rate/", views.rate, name="rate"),
+    path("my/cases/<str:case_no>/complain/", views.complain, name="complain"),
     path("my/cases/<str:case_no>/documents/<int:document_id>/", views.document_download, name="document"),
     path("my/cases/<str:case_no>/files/<int:material_id>/", views.material_download, name="material"),
 ]

@@ -25,21 +25,24 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import BusinessAgent
 from approvals.cases import files
 from approvals.cases import services as cases
-from approvals.documents.models import OfficialDocument
-from approvals.documents.views import pdf_response
+from approvals.cases.commands import timeline_labels
 from approvals.cases.exceptions import Conflict
 from approvals.cases.forms_validation import missing_required
+from approvals.cases.permissions import is_party
+from approvals.cases.selectors import case_detail as engine_case_detail
+from approvals.documents.models import OfficialDocument
+from approvals.documents.views import pdf_response
 from approvals.items.models import ItemVersion
 from approvals.models import OPEN_STATES, Case, CorrectionNotice, State
 from approvals.notifications.models import Notification
-from approvals.cases.permissions import is_party
-from approvals.cases.selectors import case_detail as engine_case_detail
+from approvals.supervision import complaints, ratings
+from approvals.supervision.reports.selectors import item_on_time_rate
 
-from . import forms, selectors, services
+from . import feedback, forms, selectors, services
 
 LOGIN_URL = reverse_lazy("portal:login")
 #: A joint case's review round waiting for supplementary materials (approvals.parallel).
-SUPPLEMENT_REQUESTED = getattr(State, "SUPPLEMENT_REQUESTED", "supplement_requested")
+SUPPLEMENT_REQUESTED = State.SUPPLEMENT_REQUESTED
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.ofd"
 
 
@@ -99,16 +102,6 @@ def guide(request):
     return render(request, "citizen_portal/guide/list.html", {**context, "results_html": results_html})
 
 
-def on_time_rate(item_code: str):
-    """The item's on-time rate from the latest published transparency report, when reports exist."""
-    try:
-        from approvals.supervision.reports import selectors as reports
-    except ImportError:
-        return None
-    getter = getattr(reports, "item_on_time_rate", None)
-    return getter(item_code) if getter else None
-
-
 def item_detail(request, code: str):
     """Every public field of the version in force; the body is cached per catalog generation."""
     key = selectors.cache_key("item", code, get_language())
@@ -120,7 +113,7 @@ def item_detail(request, code: str):
         body = render_to_string("citizen_portal/guide/_item_body.html", {
             "v": version,
             "materials": list(version.materials.all()),
-            "on_time": on_time_rate(code),
+            "on_time": item_on_time_rate(code),
             "themes": [(t, selectors.THEMES.get(t, t)) for t in version.theme_list],
         }, request=None)
         title = version.name
@@ -485,33 +478,6 @@ def my_cases(request):
     return render(request, "citizen_portal/cases/list.html", {"page": page, "rows": rows, "status": status})
 
 
-TIMELINE_LABELS = {
-    "submit": gettext_lazy("Application submitted"),
-    "request_correction": gettext_lazy("Correction notice sent"),
-    "resubmit": gettext_lazy("Corrected materials submitted"),
-    "accept": gettext_lazy("Application accepted"),
-    "deem_accepted": gettext_lazy("Deemed accepted (no intake decision in time)"),
-    "accept_with_pledge": gettext_lazy("Accepted with pledge"),
-    "not_accept": gettext_lazy("Not accepted"),
-    "start_review": gettext_lazy("Review started"),
-    "start_special_procedure": gettext_lazy("Special procedure started (time not counted)"),
-    "end_special_procedure": gettext_lazy("Special procedure ended"),
-    "request_extension": gettext_lazy("Extension requested"),
-    "approve_extension": gettext_lazy("Extension approved"),
-    "decide": gettext_lazy("Decision made"),
-    "issue_licence": gettext_lazy("Licence issued"),
-    "deliver": gettext_lazy("Licence delivered"),
-    "close": gettext_lazy("Case closed"),
-    "withdraw": gettext_lazy("Application withdrawn"),
-    "terminate": gettext_lazy("Review terminated"),
-    "expire_pledge": gettext_lazy("Terminated: pledged materials not supplied in time"),
-    "request_supplement": gettext_lazy("Supplementary materials requested"),
-    "amend_supplement": gettext_lazy("Supplementary materials request extended"),
-    "resubmit_supplement": gettext_lazy("Supplementary materials submitted"),
-    "decide_part": gettext_lazy("A department decided its part"),
-}
-
-
 def _department_tasks(case: Case, user) -> list[dict] | None:
     """Each department's task of a joint case (approvals.parallel), newest round first."""
     from approvals.parallel.selectors import case_tasks
@@ -540,8 +506,6 @@ def _supplement_notice(case: Case):
 
 def _feedback(request, case: Case) -> dict | None:
     """Rating and complaint forms (approvals.supervision services), with a failed POST's form."""
-    from . import feedback
-
     return feedback.context(case, request.user, **getattr(request, "_feedback_forms", {}))
 
 
@@ -571,7 +535,8 @@ def case_page(request, case_no: str):
             recipient=request.user, channel=Notification.Channel.IN_APP, context__case_no=case.case_no
         ).order_by("-created_at")[:20]
     )
-    timeline = [(entry, TIMELINE_LABELS.get(entry.command, entry.command)) for entry in detail.timeline]
+    labels = timeline_labels()
+    timeline = [(entry, labels.get(entry.command, entry.command)) for entry in detail.timeline]
     return render(request, "citizen_portal/cases/detail.html", {
         "case": case,
         "timeline": timeline,
@@ -632,6 +597,54 @@ def withdraw(request, case_no: str):
             messages.success(request, _("The application is withdrawn."))
         return redirect("portal:case", case_no=case_no)
     return render(request, "citizen_portal/cases/withdraw.html", {"case": detail.case, "form": form})
+
+
+# --- after the decision: rating and complaint (approvals.supervision) ---------------------------
+
+
+def _rerender(request, case_no: str, **forms_):
+    """The case page again, showing the failed form with its errors."""
+    request.method = "GET"
+    request._feedback_forms = forms_
+    return case_page(request, case_no)
+
+
+@require_POST
+def rate(request, case_no: str):
+    detail = _own_case(request, case_no)
+    form = feedback.RatingForm(request.POST, auto_id="rate_%s")
+    if form.is_valid():
+        try:
+            ratings.rate(detail.case.pk, user=request.user, level=form.cleaned_data["level"],
+                         comment=form.cleaned_data["comment"])
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        except Conflict as exc:
+            messages.error(request, str(exc))
+            return redirect("portal:case", case_no=case_no)
+        else:
+            messages.success(request, _("Thank you for your rating."))
+            return redirect("portal:case", case_no=case_no)
+    return _rerender(request, case_no, rating_form=form)
+
+
+@require_POST
+def complain(request, case_no: str):
+    detail = _own_case(request, case_no)
+    form = feedback.ComplaintForm(request.POST, auto_id="complaint_%s")
+    if form.is_valid():
+        try:
+            complaint = complaints.submit(
+                user=request.user, case_no=detail.case.case_no, real_name=True,
+                complainant_name=request.user.citizen_profile.real_name, **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your complaint %(no)s is received; the supervision office decides within "
+                                        "5 working days whether to take it up.") % {"no": complaint.number})
+            return redirect("portal:case", case_no=case_no)
+    return _rerender(request, case_no, complaint_form=form)
 
 
 @applicant_required

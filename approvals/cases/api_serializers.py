@@ -1,7 +1,8 @@
-"""Serializers of the case API: output shapes (personal data masked) and one input per command.
+"""Serializers of the case API: output shapes (personal data masked), filing and uploads.
 
 Input serializers check types and formats only (a date is a date, a number a number); the rules
-(what a command requires, in which state) live in ``approvals.cases.services``.
+(what a command requires, in which state) live in ``approvals.cases.services``. The commands'
+inputs are built from the command table (``api_inputs``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from rest_framework import serializers
 from accounts import masking
 from approvals.documents.models import OfficialDocument
 from approvals.documents.services import verify_url
-from approvals.items.models import SpecialProcedure
 
 from .models import (
     Case,
@@ -354,76 +354,3 @@ class CaseCreateSerializer(serializers.Serializer):
 class MaterialUploadSerializer(serializers.Serializer):
     requirement_code = serializers.CharField(max_length=30)
     file = serializers.FileField(help_text=_("PDF, JPEG, PNG or OFD; the type is read from the content."))
-
-
-class EmptyInput(serializers.Serializer):
-    """Commands without input."""
-
-
-class NoteInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class WithdrawInput(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ProblemSerializer(serializers.Serializer):
-    material_code = serializers.CharField(max_length=30)
-    reason = serializers.CharField(allow_blank=True)
-    expected = serializers.CharField(allow_blank=True)
-
-
-class RequestCorrectionInput(serializers.Serializer):
-    problems = ProblemSerializer(many=True, help_text=_("Every missing or defective material, in one notice."))
-
-
-class AcceptWithPledgeInput(serializers.Serializer):
-    pledged_material_codes = serializers.ListField(child=serializers.CharField(max_length=30))
-    pledge_due = serializers.DateField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class NotAcceptInput(serializers.Serializer):
-    reasons = serializers.CharField(required=False, allow_blank=True, default="")
-    remedies = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text=_("Rights to reconsideration and litigation.")
-    )
-    competent_organ = serializers.CharField(required=False, allow_blank=True, default="")
-    outside_competence = serializers.BooleanField(required=False, default=False)
-
-
-class StartSpecialProcedureInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=SpecialProcedure.Kind.choices)
-    start = serializers.DateField()
-    expected_days = serializers.IntegerField(min_value=1, max_value=366)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class EndSpecialProcedureInput(serializers.Serializer):
-    end = serializers.DateField()
-
-
-class RequestExtensionInput(serializers.Serializer):
-    days = serializers.IntegerField(min_value=1, max_value=366)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class DecideInput(serializers.Serializer):
-    approve = serializers.BooleanField(help_text=_("true: 准予; false: 不予 (reasons and remedies required)."))
-    reasons = serializers.CharField(required=False, allow_blank=True, default="")
-    remedies = serializers.CharField(required=False, allow_blank=True, default="")
-    conditions = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class IssueLicenceInput(serializers.Serializer):
-    licence_no = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
-
-
-class DeliverInput(serializers.Serializer):
-    method = serializers.ChoiceField(choices=Case.DeliveryMethod.choices)
-    tracking_no = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
-
-
-class TerminateInput(serializers.Serializer):
-    legal_reason = serializers.CharField(required=False, allow_blank=True, default="")

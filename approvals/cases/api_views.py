@@ -9,15 +9,14 @@ map to HTTP as follows:
 - ``Http404`` (the caller cannot see the case, or it does not exist) → 404;
 - ``PermissionDenied`` (the caller sees the case but may not act) → 403.
 
-Commands are one URL each, ``POST /api/v1/cases/{case_no}/{command}/`` (``COMMANDS`` below), with
-their own input serializer; an unknown command has no route (404).
+Commands are one URL each, ``POST /api/v1/cases/{case_no}/{route}/``, read from the command table
+(``approvals.cases.commands.CASE_COMMANDS``: its rows with a service and ``api`` set), each with the
+input serializer built from the row's inputs (``api_inputs``); an unknown command has no route (404).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import django_filters
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -49,27 +48,15 @@ from approvals.documents.models import OfficialDocument
 from approvals.documents.views import pdf_response
 from approvals.items.models import SpecialProcedure
 
-from . import idempotency, selectors, services
+from . import commands, idempotency, selectors, services
+from .api_inputs import input_serializer
 from .api_serializers import (
-    AcceptWithPledgeInput,
     CaseCreateSerializer,
     CaseDetailSerializer,
     CaseMaterialSerializer,
     CaseStateSerializer,
     CaseSummarySerializer,
-    DecideInput,
-    DeliverInput,
-    EmptyInput,
-    EndSpecialProcedureInput,
-    IssueLicenceInput,
     MaterialUploadSerializer,
-    NotAcceptInput,
-    NoteInput,
-    RequestCorrectionInput,
-    RequestExtensionInput,
-    StartSpecialProcedureInput,
-    TerminateInput,
-    WithdrawInput,
 )
 from .exceptions import Conflict
 from .models import (
@@ -385,91 +372,37 @@ class CaseViewSet(EngineErrorsMixin, mixins.ListModelMixin, viewsets.GenericView
 # --- commands ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Command:
-    path: str
-    input: type[serializers.Serializer]
-    call: Callable[[int, Any, dict], Case]
-    summary: str
-
-
-COMMANDS: tuple[Command, ...] = (
-    Command("submit", EmptyInput, lambda pk, u, d: services.submit(pk, user=u),
-            gettext_lazy("Submit a draft (the intake clock starts)")),
-    Command("resubmit", EmptyInput, lambda pk, u, d: services.resubmit(pk, user=u),
-            gettext_lazy("Resubmit after replacing every material the correction notice lists")),
-    Command("request-correction", RequestCorrectionInput,
-            lambda pk, u, d: services.request_correction(pk, officer=u, problems=d["problems"]),
-            gettext_lazy("Send the one correction notice of this intake (补正)")),
-    Command("accept", NoteInput, lambda pk, u, d: services.accept(pk, officer=u, note=d["note"]),
-            gettext_lazy("Accept (受理); the decision clocks start")),
-    Command("accept-with-pledge", AcceptWithPledgeInput,
-            lambda pk, u, d: services.accept_with_pledge(
-                pk, officer=u, pledged_material_codes=d["pledged_material_codes"], pledge_due=d["pledge_due"],
-                note=d["note"]),
-            gettext_lazy("Accept with pledged materials (容缺受理)")),
-    Command("not-accept", NotAcceptInput,
-            lambda pk, u, d: services.not_accept(
-                pk, officer=u, reasons=d["reasons"], remedies=d["remedies"], competent_organ=d["competent_organ"],
-                outside_competence=d["outside_competence"]),
-            gettext_lazy("Refuse at intake (不予受理) with reasons and remedies")),
-    Command("start-review", EmptyInput, lambda pk, u, d: services.start_review(pk, officer=u),
-            gettext_lazy("Take the accepted case into review")),
-    Command("start-special-procedure", StartSpecialProcedureInput,
-            lambda pk, u, d: services.start_special_procedure(
-                pk, officer=u, kind=d["kind"], start=d["start"], expected_days=d["expected_days"], reason=d["reason"]),
-            gettext_lazy("Start a special procedure the item declares (its days are not counted)")),
-    Command("end-special-procedure", EndSpecialProcedureInput,
-            lambda pk, u, d: services.end_special_procedure(pk, officer=u, end=d["end"]),
-            gettext_lazy("End the running special procedure")),
-    Command("request-extension", RequestExtensionInput,
-            lambda pk, u, d: services.request_extension(pk, officer=u, days=d["days"], reason=d["reason"]),
-            gettext_lazy("Ask for the one extension of the decision limit")),
-    Command("approve-extension", NoteInput, lambda pk, u, d: services.approve_extension(pk, head=u, note=d["note"]),
-            gettext_lazy("The department head approves the extension")),
-    Command("decide", DecideInput,
-            lambda pk, u, d: services.decide(
-                pk, officer=u, approve=d["approve"], reasons=d["reasons"], remedies=d["remedies"],
-                conditions=d["conditions"]),
-            gettext_lazy("Decide: approve, or refuse with reasons and remedies")),
-    Command("issue-licence", IssueLicenceInput,
-            lambda pk, u, d: services.issue_licence(pk, officer=u, licence_no=d["licence_no"]),
-            gettext_lazy("Issue the licence")),
-    Command("deliver", DeliverInput,
-            lambda pk, u, d: services.deliver(pk, officer=u, method=d["method"], tracking_no=d["tracking_no"]),
-            gettext_lazy("Deliver the licence (window, post, electronic)")),
-    Command("close", EmptyInput, lambda pk, u, d: services.close(pk, officer=u), gettext_lazy("Close the case")),
-    Command("withdraw", WithdrawInput, lambda pk, u, d: services.withdraw(pk, user=u, reason=d["reason"]),
-            gettext_lazy("The applicant withdraws an open case")),
-    Command("terminate", TerminateInput,
-            lambda pk, u, d: services.terminate(pk, officer=u, legal_reason=d["legal_reason"]),
-            gettext_lazy("Terminate the review for a stated legal reason (终止审查)")),
-)
+#: The case commands the API serves: the table's rows with a service and ``api`` set, in its order.
+API_COMMANDS: tuple[commands.Command, ...] = tuple(row for row in commands.CASE_COMMANDS if row.service and row.api)
 
 
 class CaseCommandView(EngineErrorsMixin, APIView):
-    """``POST /api/v1/cases/{case_no}/{command}/``; subclassed once per entry of ``COMMANDS``."""
+    """``POST /api/v1/cases/{case_no}/{route}/``; subclassed once per row of ``API_COMMANDS``."""
 
     permission_classes = [IsAuthenticated]
-    command: Command
+    command: commands.Command
+    input: type[serializers.Serializer]
 
     def post(self, request, case_no: str):
-        serializer = self.command.input(data=request.data)
+        serializer = self.input(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = self.command.call(case_no, request.user, serializer.validated_data)
         return Response(state_of(case))
 
 
-def _command_view(command: Command) -> type[CaseCommandView]:
-    name = "".join(part.capitalize() for part in command.path.split("-")) + "CommandView"
-    view = type(name, (CaseCommandView,), {"command": command, "__doc__": str(command.summary)})
+def _command_view(row: commands.Command) -> type[CaseCommandView]:
+    name = "".join(part.capitalize() for part in row.route.split("-")) + "CommandView"
+    view = type(name, (CaseCommandView,), {
+        "command": row, "input": input_serializer("Case", row), "__doc__": str(row.summary),
+        "__module__": __name__,
+    })
     return extend_schema_view(
         post=extend_schema(
-            operation_id="v1_cases_" + command.path.replace("-", "_"),
-            summary=command.summary,
+            operation_id="v1_cases_" + row.route.replace("-", "_"),
+            summary=row.summary,
             tags=["cases"],
             parameters=[CASE_NO_PARAM],
-            request=None if command.input is EmptyInput else command.input,
+            request=view.input if row.inputs else None,
             responses={
                 200: CaseStateSerializer,
                 400: VALIDATION_400,
@@ -481,4 +414,5 @@ def _command_view(command: Command) -> type[CaseCommandView]:
     )(view)
 
 
-COMMAND_VIEWS: dict[str, type[CaseCommandView]] = {c.path: _command_view(c) for c in COMMANDS}
+#: route → view, read by ``api_urls``.
+COMMAND_VIEWS: dict[str, type[CaseCommandView]] = {row.route: _command_view(row) for row in API_COMMANDS}

@@ -1,40 +1,38 @@
-"""Official document commands: allocate a number, issue (number + PDF), render, verify, revoke.
+"""Official document commands: allocate a number, issue (number + PDF), verify, revoke.
 
 ``issue_document`` takes the number and writes the document row in one transaction, so a number
 is never lost (no gaps) or given twice (the counter row is locked); the PDF is rendered after that
-under the document's own row lock, so a slow render never holds the counter. Rendering and storing
-are idempotent: a document whose PDF is stored and hashed is never rendered again, and a stored
-file whose bytes no longer match the recorded SHA-256 is left as it is, so ``verify`` reports the
-tampering instead of it being silently repaired.
+under the document's own row lock, so a slow render never holds the counter. Rendering lives one
+layer down (``rendering``, also called by the Celery tasks this module queues); its functions are
+re-exported here, the component's public surface.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
-from uuid import uuid4
+from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.items.models import Department
 
 from .models import DocumentNumberSequence, OfficialDocument
-
-logger = logging.getLogger(__name__)
+from .rendering import document_context as document_context
+from .rendering import render_document as render_document
+from .rendering import render_pdf as render_pdf
+from .rendering import stale_after as stale_after
+from .rendering import stored_sha256 as stored_sha256
+from .rendering import template_for as template_for
+from .rendering import verify_url as verify_url
+from .tasks import queue_stale_renders as queue_stale_renders
+from .tasks import render_document as render_task
 
 Kind = OfficialDocument.Kind
 
@@ -65,12 +63,6 @@ REQUIRED_CONTEXT = {
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
 _CODE_RE = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def template_for(kind: str) -> str:
-    return f"documents/{kind}.html"
-
 
 # --- numbers -----------------------------------------------------------------------------------
 
@@ -187,108 +179,8 @@ def issue_document(
         render_document(document.pk)
         document.refresh_from_db()
     elif queue:
-        from .tasks import render_document as render_task
-
         transaction.on_commit(lambda: render_task.delay(document.pk), robust=True)
     return document
-
-
-def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render a Django template to PDF bytes with WeasyPrint."""
-    from weasyprint import HTML
-
-    html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-def verify_url(code: str) -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("documents:verify", args=[code])
-
-
-def document_context(document: OfficialDocument) -> dict:
-    """What the templates receive: the stored context (ISO dates read back) plus the header fields."""
-    values = {
-        k: date.fromisoformat(v) if isinstance(v, str) and _ISO_DATE.match(v) else v
-        for k, v in document.context.items()
-    }
-    values.update(
-        title=document.title,
-        kind=document.kind,
-        number=document.number,
-        organ_name=document.department.name,
-        issued_on=document.issued_on,
-        case_no=document.case_no,
-        verification_code=document.verification_code,
-        verify_url=verify_url(document.verification_code),
-    )
-    return values
-
-
-def stored_sha256(document: OfficialDocument) -> str | None:
-    """SHA-256 of the stored file's current bytes, or None when it is missing."""
-    if not document.pdf or not document.pdf.storage.exists(document.pdf.name):
-        return None
-    digest = hashlib.sha256()
-    with document.pdf.storage.open(document.pdf.name, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def render_document(document_id: int) -> bool:
-    """Render and store the PDF if it has not been stored yet; return whether it rendered now."""
-    with transaction.atomic():
-        document = (
-            OfficialDocument.objects.select_for_update().select_related("department").get(pk=document_id)
-        )
-        if document.sha256:
-            if stored_sha256(document) != document.sha256:
-                logger.error(
-                    "The stored PDF of document %s no longer matches its hash; left for inspection.",
-                    document.pk,
-                )
-            return False
-        pdf = render_pdf(template_for(document.kind), document_context(document))
-        document.pdf.save(f"{uuid4().hex}.pdf", ContentFile(pdf), save=False)
-        document.sha256 = hashlib.sha256(pdf).hexdigest()
-        document.save(update_fields=["pdf", "sha256"])
-    return True
-
-
-def stale_after() -> timedelta:
-    """How long a document may wait for its PDF before the sweep queues the rendering again
-    (``DOCUMENTS_RENDER_STALE_MINUTES``, default 10)."""
-    return timedelta(minutes=float(getattr(settings, "DOCUMENTS_RENDER_STALE_MINUTES", 10)))
-
-
-def queue_stale_renders(*, limit: int = 500) -> list[int]:
-    """Queue ``render_document`` again for documents whose PDF is still missing ``stale_after()``
-    after they were issued (or after the sweep last queued them): their task was lost.
-
-    Set-based and guarded: the candidates are selected and marked (``render_queued_at``) in one
-    transaction under ``FOR UPDATE SKIP LOCKED``, so two sweeps at once queue a document once, and
-    a document whose PDF is being rendered right now (its row is locked) is left alone. Rendering
-    itself is idempotent per document, so a late original task and a re-queued one render once.
-    Returns the ids queued.
-    """
-    from .tasks import render_document as render_task
-
-    now = timezone.now()
-    cutoff = now - stale_after()
-    with transaction.atomic():
-        ids = list(
-            OfficialDocument.objects.select_for_update(skip_locked=True)
-            .filter(sha256="", created_at__lte=cutoff)
-            .filter(Q(render_queued_at__isnull=True) | Q(render_queued_at__lte=cutoff))
-            .order_by("pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if ids:
-            OfficialDocument.objects.filter(pk__in=ids).update(render_queued_at=now)
-            transaction.on_commit(lambda: [render_task.delay(pk) for pk in ids], robust=True)
-    if ids:
-        logger.warning("Re-queued the rendering of %d document(s) whose PDF was missing: %s", len(ids), ids)
-    return ids
 
 
 # --- verification and revocation ---------------------------------------------------------------

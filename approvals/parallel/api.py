@@ -1,38 +1,31 @@
-"""Department task API: ``/api/v1/tasks/`` (the caller's departments), one URL per task command,
-``/api/v1/cases/{case_no}/tasks/`` (who holds a case) and the applicant's
-``/api/v1/cases/{case_no}/resubmit-supplement/``. Errors map as in the case API (400, 403, 404, 409)."""
+"""Department task API: ``/api/v1/tasks/`` (the caller's departments), one URL per task command of
+the command table (``approvals.cases.commands.TASK_COMMANDS``, inputs built by
+``approvals.cases.api_inputs``) and ``/api/v1/cases/{case_no}/tasks/`` (who holds a case). The
+applicant's ``resubmit-supplement`` is a case command, served by the case API. Errors map as in the
+case API (400, 403, 404, 409)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from approvals.cases import commands
+from approvals.cases.api_inputs import input_serializer
 from approvals.cases.api_views import (
     CONFLICT_409,
     FORBIDDEN_403,
     NOT_FOUND_404,
     VALIDATION_400,
     EngineErrorsMixin,
-    case_id_of,
-    state_of,
 )
 
 from . import selectors, services
 from .models import DepartmentTask, TaskAttachment, TaskLog, TaskState
-
-User = get_user_model()
-
 
 # --- serializers --------------------------------------------------------------------------------
 
@@ -106,66 +99,6 @@ class TaskDetailSerializer(serializers.Serializer):
         return data
 
 
-class OpinionInput(serializers.Serializer):
-    opinion = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ConditionsInput(OpinionInput):
-    conditions = serializers.CharField(allow_blank=True)
-
-
-class MaterialRequestSerializer(serializers.Serializer):
-    material_code = serializers.CharField()
-    reason = serializers.CharField(allow_blank=True)
-    expected = serializers.CharField(allow_blank=True)
-
-
-class RequestsInput(serializers.Serializer):
-    requests = MaterialRequestSerializer(many=True)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class OfficerField(serializers.PrimaryKeyRelatedField):
-    """An officer's user id."""
-
-    def get_queryset(self):
-        return User.objects.filter(is_active=True)
-
-
-class HandOverInput(serializers.Serializer):
-    to = OfficerField()
-    outcome = serializers.ChoiceField(choices=services.OUTCOMES)
-    opinion = serializers.CharField(required=False, allow_blank=True, default="")
-    conditions = serializers.CharField(required=False, allow_blank=True, default="")
-    requests = MaterialRequestSerializer(many=True, required=False, default=list)
-
-
-class ReassignInput(serializers.Serializer):
-    to = OfficerField()
-
-
-class TaskStartSpecialProcedureInput(serializers.Serializer):
-    kind = serializers.CharField()
-    start = serializers.DateField()
-    expected_days = serializers.IntegerField()
-    reason = serializers.CharField(allow_blank=True)
-
-
-class TaskEndSpecialProcedureInput(serializers.Serializer):
-    end = serializers.DateField()
-
-
-class LeadDecideInput(serializers.Serializer):
-    approve = serializers.BooleanField()
-    reasons = serializers.CharField(required=False, allow_blank=True, default="")
-    remedies = serializers.CharField(required=False, allow_blank=True, default="")
-    conditions = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class TaskEmptyInput(serializers.Serializer):
-    pass
-
-
 class AttachmentUpload(serializers.Serializer):
     file = serializers.FileField()
 
@@ -204,80 +137,45 @@ class TaskViewSet(EngineErrorsMixin, mixins.ListModelMixin, viewsets.GenericView
         return Response(TaskDetailSerializer(selectors.task_detail(int(pk), request.user)).data)
 
 
-@dataclass(frozen=True)
-class Command:
-    path: str
-    input: type[serializers.Serializer]
-    call: Callable[[int, Any, dict], Any]
-    summary: str
-
-
-COMMANDS: tuple[Command, ...] = (
-    Command("claim", TaskEmptyInput, lambda pk, u, d: services.claim(pk, officer=u), gettext_lazy("Claim a pending task")),
-    Command("start", TaskEmptyInput, lambda pk, u, d: services.start(pk, officer=u), gettext_lazy("Start reviewing")),
-    Command("agree", OpinionInput, lambda pk, u, d: services.agree(pk, officer=u, opinion=d["opinion"]),
-            gettext_lazy("Agree")),
-    Command("agree-with-conditions", ConditionsInput,
-            lambda pk, u, d: services.agree_with_conditions(pk, officer=u, conditions=d["conditions"],
-                                                            opinion=d["opinion"]),
-            gettext_lazy("Agree with conditions")),
-    Command("disagree", OpinionInput, lambda pk, u, d: services.disagree(pk, officer=u, opinion=d["opinion"]),
-            gettext_lazy("Disagree (with reasons)")),
-    Command("request-materials", RequestsInput,
-            lambda pk, u, d: services.request_materials(pk, officer=u, requests=d["requests"]),
-            gettext_lazy("Ask the applicant for materials (the round's combined notice)")),
-    Command("hand-over", HandOverInput,
-            lambda pk, u, d: services.hand_over(pk, officer=u, to=d["to"], outcome=d["outcome"], opinion=d["opinion"],
-                                                conditions=d["conditions"], requests=d["requests"]),
-            gettext_lazy("Two-level approval: hand over to an approver with a proposal")),
-    Command("sign-off", TaskEmptyInput, lambda pk, u, d: services.sign_off(pk, officer=u),
-            gettext_lazy("Two-level approval: sign off the reviewer's proposal")),
-    Command("reassign", ReassignInput, lambda pk, u, d: services.reassign(pk, head=u, to=d["to"]),
-            gettext_lazy("The department head reassigns the task")),
-    Command("start-special-procedure", TaskStartSpecialProcedureInput,
-            lambda pk, u, d: services.start_special_procedure(
-                pk, officer=u, kind=d["kind"], start=d["start"], expected_days=d["expected_days"], reason=d["reason"]),
-            gettext_lazy("Start a special procedure for this task (its days are not counted)")),
-    Command("end-special-procedure", TaskEndSpecialProcedureInput,
-            lambda pk, u, d: services.end_special_procedure(pk, officer=u, end=d["end"]),
-            gettext_lazy("End this task's special procedure")),
-    Command("decide", LeadDecideInput,
-            lambda pk, u, d: services.lead_decide(pk, officer=u, approve=d["approve"], reasons=d["reasons"],
-                                                  remedies=d["remedies"], conditions=d["conditions"]),
-            gettext_lazy("Lead decides: approve or refuse the case with every opinion in")),
-    Command("suspend", RequestsInput, lambda pk, u, d: services.suspend(pk, officer=u, requests=d["requests"]),
-            gettext_lazy("Lead decides: suspend until the applicant supplies materials")),
-)
+#: The task commands the API serves: the table's rows with a service and ``api`` set, in its order.
+API_COMMANDS: tuple[commands.Command, ...] = tuple(row for row in commands.TASK_COMMANDS if row.service and row.api)
 
 
 class TaskCommandView(EngineErrorsMixin, APIView):
+    """``POST /api/v1/tasks/{id}/{route}/``; subclassed once per row of ``API_COMMANDS``."""
+
     permission_classes = [IsAuthenticated]
-    command: Command
+    command: commands.Command
+    input: type[serializers.Serializer]
 
     def post(self, request, pk: int):
-        serializer = self.command.input(data=request.data)
+        serializer = self.input(data=request.data)
         serializer.is_valid(raise_exception=True)
         task = self.command.call(pk, request.user, serializer.validated_data)
         task = selectors.tasks_for(request.user).filter(pk=task.pk).first() or task
         return Response(TaskSummarySerializer(task).data if hasattr(task, "effective_due") else {"id": task.pk})
 
 
-def _command_view(command: Command) -> type[TaskCommandView]:
-    name = "Task" + "".join(part.capitalize() for part in command.path.split("-")) + "View"
-    view = type(name, (TaskCommandView,), {"command": command, "__doc__": str(command.summary)})
+def _command_view(row: commands.Command) -> type[TaskCommandView]:
+    name = "Task" + "".join(part.capitalize() for part in row.route.split("-")) + "View"
+    view = type(name, (TaskCommandView,), {
+        "command": row, "input": input_serializer("Task", row), "__doc__": str(row.summary),
+        "__module__": __name__,
+    })
     return extend_schema_view(
         post=extend_schema(
-            operation_id="v1_tasks_" + command.path.replace("-", "_"),
-            summary=command.summary,
+            operation_id="v1_tasks_" + row.route.replace("-", "_"),
+            summary=row.summary,
             tags=["tasks"],
-            request=None if command.input is TaskEmptyInput else command.input,
+            request=view.input if row.inputs else None,
             responses={200: TaskSummarySerializer, 400: VALIDATION_400, 403: FORBIDDEN_403, 404: NOT_FOUND_404,
                        409: CONFLICT_409},
         )
     )(view)
 
 
-COMMAND_VIEWS: dict[str, type[TaskCommandView]] = {c.path: _command_view(c) for c in COMMANDS}
+#: route → view, read by ``api_urls``.
+COMMAND_VIEWS: dict[str, type[TaskCommandView]] = {row.route: _command_view(row) for row in API_COMMANDS}
 
 
 @extend_schema(
@@ -306,16 +204,3 @@ class CaseTasksView(EngineErrorsMixin, APIView):
 
     def get(self, request, case_no: str):
         return Response(CaseTaskSerializer(selectors.case_tasks(case_no, request.user), many=True).data)
-
-
-@extend_schema(
-    tags=["cases"], request=None,
-    summary=gettext_lazy("Resubmit after supplying every material of the supplementary notice (next round)"),
-    responses={400: VALIDATION_400, 403: FORBIDDEN_403, 404: NOT_FOUND_404, 409: CONFLICT_409},
-)
-class ResubmitSupplementView(EngineErrorsMixin, APIView):
-    permission_classes = [IsAuthenticated]
-
-    def post(self, request, case_no: str):
-        case = services.resubmit_supplement(case_id_of(case_no), user=request.user)
-        return Response(state_of(case))

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .api import COMMAND_VIEWS, CaseTasksView, ResubmitSupplementView, TaskAttachmentView, TaskViewSet
+from .api import COMMAND_VIEWS, CaseTasksView, TaskAttachmentView, TaskViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("tasks", TaskViewSet, basename="task")
@@ -11,5 +11,4 @@ urlpatterns = [
     path("tasks/<int:pk>/attachments/", TaskAttachmentView.as_view(), name="task-attachments"),
     *(path(f"tasks/<int:pk>/{command}/", view.as_view(), name=f"task-{command}") for command, view in COMMAND_VIEWS.items()),
     path("cases/<str:case_no>/tasks/", CaseTasksView.as_view(), name="case-tasks"),
-    path("cases/<str:case_no>/resubmit-supplement/", ResubmitSupplementView.as_view(), name="case-resubmit-supplement"),
 ]

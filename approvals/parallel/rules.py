@@ -16,7 +16,7 @@ from approvals.cases.permissions import memberships
 from approvals.items.models import ItemVersion
 from approvals.models import SpecialProcedurePause
 
-from .models import OPEN_TASK_STATES, DepartmentTask, TaskState
+from .models import FINISHED_TASK_STATES, OPEN_TASK_STATES, DepartmentTask, TaskState
 
 Policy = ItemVersion.JoinPolicy
 
@@ -66,10 +66,24 @@ def opinion_refusal(task: DepartmentTask, user) -> str | None:
     return finish_refusal(task, user)
 
 
+def waiting_for(task: DepartmentTask) -> list[str]:
+    """The departments whose task of the case's round is not finished yet (``task`` aside)."""
+    return list(
+        DepartmentTask.objects.filter(case_id=task.case_id, round=task.case.round).exclude(pk=task.pk)
+        .exclude(state__in=FINISHED_TASK_STATES).order_by("role", "pk").values_list("department__name", flat=True)
+    )
+
+
 def lead_refusal(task: DepartmentTask, user) -> str | None:
+    """The lead decides under 'lead decides' (two-level: its approver after the hand-over), once every
+    co-department of the round has given its opinion."""
     if not is_lead_deciding(task):
         return _("Only the lead department decides, under 'lead decides'.")
-    return finish_refusal(task, user)
+    if reason := finish_refusal(task, user):
+        return reason
+    if waiting := waiting_for(task):
+        return _("Waiting for the opinions of: %(names)s.") % {"names": "、".join(waiting)}
+    return None
 
 
 def suspend_refusal(task: DepartmentTask, user) -> str | None:
@@ -91,6 +105,9 @@ def hand_over_refusal(task: DepartmentTask, user) -> str | None:
 def sign_off_refusal(task: DepartmentTask, user) -> str | None:
     if not task.proposal:
         return _("Nothing was handed over for sign-off.")
+    if is_lead_deciding(task) and task.proposal.get("outcome") != "request_materials":
+        # The lead's proposal is a draft decision: its approver decides (or suspends), not signs off.
+        return _("Under 'lead decides' the lead department decides the case (decide or suspend).")
     if task.state not in (TaskState.IN_REVIEW, TaskState.ON_HOLD):
         return _("Only a task in review can be signed off.")
     return finish_refusal(task, user)

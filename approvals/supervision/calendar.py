@@ -382,16 +382,6 @@ def add_working_days_many(starts, ns) -> np.ndarray:
     return result.astype("datetime64[D]")
 
 
-def next_working_day_on_or_after(d: date) -> date:
-    """``d`` if it is a working day, else the next working day."""
-    cal = _calendar()
-    i = cal.offset(d)
-    k = cal.cum[i]  # working days strictly before d
-    if k >= len(cal.work):
-        raise cal.past_end()
-    return date.fromordinal(cal.work[k])
-
-
 def previous_working_day_before(d: date) -> date:
     """The last working day strictly before ``d``."""
     cal = _calendar()

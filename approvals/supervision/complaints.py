@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from accounts.models import OfficerMembership
 from approvals.cases import clock
 from approvals.cases.exceptions import Conflict
+from approvals.cases.permissions import is_party
 from approvals.items.models import Department
 from approvals.models import Case, State
-from approvals.cases.permissions import is_party
 
 from . import calendar
 from .cards import department_ids, is_supervisor

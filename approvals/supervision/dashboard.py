@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from approvals.cases import clock
 from approvals.items.models import Department
 from approvals.models import OPEN_STATES, Case, State, TransitionLog
+from approvals.parallel.models import DepartmentTask
 
 from . import calendar
 from .cards import head_department_ids, is_supervisor
@@ -287,9 +288,4 @@ def case_view(scope: Scope, case_no: str, today: date | None = None) -> dict | N
 
 
 def _tasks(case: Case) -> list:
-    from .sweep import department_task_model
-
-    model = department_task_model()
-    if model is None:
-        return []
-    return list(model.objects.filter(case=case).select_related("department").order_by("round", "pk"))
+    return list(DepartmentTask.objects.filter(case=case).select_related("department").order_by("round", "pk"))

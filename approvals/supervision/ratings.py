@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from accounts.models import OfficerMembership
 from approvals.cases import clock
 from approvals.cases.exceptions import Conflict
-from approvals.models import Case, State
 from approvals.cases.permissions import can_see, is_party
+from approvals.models import Case, State
 
 from .cards import department_ids, is_supervisor
 from .models import Rating, RectificationTicket

@@ -41,7 +41,6 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
@@ -50,6 +49,7 @@ from django.utils.translation import gettext as _
 from accounts.models import OfficerMembership
 from approvals.cases import clock
 from approvals.models import DECISION_CLOCK_STATES, State
+from approvals.parallel.models import OPEN_TASK_STATES, DepartmentTask
 
 from . import calendar
 from .models import CalendarDay, Card, CardKind, CardRule, SweepRun
@@ -68,8 +68,10 @@ INSERT INTO supervision_card (
     limit_date, limit_days, detected_on, working_days_over, raised_at, sweep_run_id, details, resolution
 )
 """
-PROMISED_DAYS = "COALESCE(v.promised_limit_days, v.statutory_limit_days, CASE WHEN v.is_joint THEN 45 ELSE 20 END)"
-STATUTORY_DAYS = "COALESCE(v.statutory_limit_days, CASE WHEN v.is_joint THEN 45 ELSE 20 END)"
+# The decision limits of version ``v`` in working days, as ``clock.limits`` computes them.
+_DEFAULT_DAYS = f"CASE WHEN v.is_joint THEN {clock.JOINT_DECISION_DAYS:d} ELSE {clock.STATUTORY_DECISION_DAYS:d} END"
+PROMISED_DAYS = f"COALESCE(v.promised_limit_days, v.statutory_limit_days, {_DEFAULT_DAYS})"
+STATUTORY_DAYS = f"COALESCE(v.statutory_limit_days, {_DEFAULT_DAYS})"
 
 
 def _json(*pairs: str) -> str:
@@ -214,10 +216,8 @@ ON CONFLICT DO NOTHING"""),  # noqa: S608 - constants only
         ("complaint_reply", _complaint_sql(CardRule.COMPLAINT_REPLY, "reply_due", "'taken_up'")),
         ("rectification_callback", _ticket_sql(CardRule.RECTIFICATION_CALLBACK, "callback_due", "'open'")),
         ("rectification_fix", _ticket_sql(CardRule.RECTIFICATION_FIX, "fix_due", "'open', 'called_back'")),
+        ("step_limit", _task_sql()),
     ]
-    task_sql = _task_sql()
-    if task_sql:
-        stmts.append(("step_limit", task_sql))
     return stmts
 
 
@@ -249,23 +249,10 @@ SELECT '{Y}', '{rule}', 'ticket', t.id, t.case_id, NULL, NULL, t.id, t.departmen
 ON CONFLICT DO NOTHING"""  # noqa: S608 - constants only
 
 
-def department_task_model():
-    """The parallel back office's ``DepartmentTask`` (None while that app has no such model)."""
-    try:
-        return apps.get_model("parallel", "DepartmentTask")
-    except LookupError:
-        return None
-
-
-def _task_sql() -> str | None:
+def _task_sql() -> str:
     """Yellow ``step_limit`` for open department tasks past their own step due date (never later
     than the case's promised due, as ``DepartmentTask.with_due`` defines it). Tasks on hold wait
     for the applicant: their clock is stopped."""
-    model = department_task_model()
-    if model is None:
-        return None
-    from approvals.parallel.models import OPEN_TASK_STATES
-
     states = ", ".join(f"'{s}'" for s in OPEN_TASK_STATES)
     due = (
         "CASE WHEN c.decision_due_promised IS NOT NULL AND c.decision_due_promised < t.step_due "
@@ -277,7 +264,7 @@ def _task_sql() -> str | None:
 SELECT '{Y}', '{rule}', 'task', t.id, t.case_id, t.id, NULL, NULL, t.department_id,
        {due}, t.step_limit_days, %(today)s, %(today_index)s - COALESCE(d.working_index, %(today_index)s),
        %(now)s, %(run)s, {_json("'task_state'", "t.state", "'round'", "t.round")}, ''
-  FROM {model._meta.db_table} t
+  FROM {DepartmentTask._meta.db_table} t
   JOIN approvals_case c ON c.id = t.case_id
   LEFT JOIN supervision_calendarday d ON d.date = {due}
  WHERE t.state IN ({states}) AND t.step_due IS NOT NULL AND {due} < %(last_wd)s

@@ -317,12 +317,19 @@ def _sources(version, department_id: int, user, case: Case) -> dict:
     }
 
 
+#: Commands that take an uploaded file: the portal (materials) and the tasks API (attachments) take
+#: the file; a command form on these pages has no file input, so they are neither offered nor routed.
+FILE_COMMANDS = frozenset({"attach_material", "attach"})
+
+
 def _forms(request, offers, *, url, initial: dict, sources: dict, failed: str = "", errors=None, form=None):
     """The command forms of a page: one per possible command (inputs, values, their errors), plus the
     commands a rule refuses now, with the reason."""
     forms, refused = [], []
     for offer in offers:
         row = offer.command
+        if row.name in FILE_COMMANDS:
+            continue
         mine = failed == row.name
         if offer.reason is not None:
             refused.append({"command": row, "reason": offer.reason, "id": f"refused-{row.route}"})
@@ -452,7 +459,8 @@ def parse_inputs(row, post) -> dict:
 
 
 def _find(rows, segment: str):
-    row = next((r for r in rows if r.route.replace("-", "_") == segment and r.service), None)
+    row = next((r for r in rows if r.route.replace("-", "_") == segment and r.service
+                and r.name not in FILE_COMMANDS), None)
     if row is None:
         raise Http404
     return row

@@ -7,8 +7,8 @@ from django.http import Http404
 
 from accounts.models import BusinessAgent, OfficerMembership
 from approvals.cases import selectors, services
-from approvals.models import State
 from approvals.cases.permissions import visible_cases
+from approvals.models import State
 from tests import factories
 
 from .conftest import pdf

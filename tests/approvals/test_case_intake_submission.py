@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.models import BusinessAgent
 from approvals.cases import services
 from approvals.cases.exceptions import Conflict
+from approvals.cases.services import VERIFICATION_ALPHABET
 from approvals.items import services as catalog
 from approvals.models import Case, State, TransitionLog
-from approvals.cases.services import VERIFICATION_ALPHABET
 from tests import factories
 
 from .conftest import pdf

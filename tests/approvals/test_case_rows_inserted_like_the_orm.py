@@ -7,8 +7,8 @@ import pytest
 from django.db.models.signals import post_save
 
 from approvals.cases import clock, inserts, services
-from approvals.models import Case, TransitionLog
 from approvals.cases.services import allocate_case_no
+from approvals.models import Case, TransitionLog
 
 
 def row(model, pk) -> dict:

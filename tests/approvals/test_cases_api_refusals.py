@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from approvals.cases import services
-from approvals.cases.api_views import COMMANDS
+from approvals.cases.api_views import API_COMMANDS
 from approvals.models import Case, CorrectionNotice, Extension, State, TransitionLog
 from tests import factories
 
@@ -139,7 +139,7 @@ def test_the_schema_documents_every_case_endpoint(world):
     assert "get" in paths["/api/v1/cases/{case_no}/"]
     assert "post" in paths["/api/v1/cases/{case_no}/materials/"]
     assert "get" in paths["/api/v1/public/cases/{case_no}/"]
-    for cmd in COMMANDS:
-        operation = paths[f"/api/v1/cases/{{case_no}}/{cmd.path}/"]["post"]
-        assert {"200", "400", "403", "404", "409"} <= set(operation["responses"]), cmd.path
+    for cmd in API_COMMANDS:
+        operation = paths[f"/api/v1/cases/{{case_no}}/{cmd.route}/"]["post"]
+        assert {"200", "400", "403", "404", "409"} <= set(operation["responses"]), cmd.route
         assert operation["summary"]

@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from approvals.notifications import services
+from approvals.notifications import delivery, services
 from approvals.notifications.models import Notification
 from approvals.notifications.sms import LocmemSmsBackend
 from tests import factories as f
@@ -77,7 +77,7 @@ def test_a_lost_claim_is_resent_once_by_concurrent_sweeps(settings, slow_gateway
     settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS = 600
     user = f.citizen()
     [pk] = services.notify([user.pk], "case_approved", CONTEXT, dedup_key="case:5:approved", channels=["sms"])
-    services._claim(Q(pk=pk), 1)  # claimed by a worker that is then killed
+    delivery._claim(Q(pk=pk), 1)  # claimed by a worker that is then killed
     Notification.objects.filter(pk=pk).update(claimed_at=timezone.now() - timedelta(seconds=601))
     _run_together(4, services.deliver_due)
     assert len(locmem_sms) == 1

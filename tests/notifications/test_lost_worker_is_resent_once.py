@@ -7,7 +7,7 @@ import pytest
 from django.db.models import Q
 from django.utils import timezone
 
-from approvals.notifications import services
+from approvals.notifications import delivery, services
 from approvals.notifications.models import Notification
 from tests import factories as f
 
@@ -19,7 +19,7 @@ CONTEXT = {"case_no": "3301002026000002", "item_name": "食品经营许可"}
 def _claimed_by_a_worker_that_died(settings, *, age_seconds: float):
     user = f.citizen()
     [pk] = services.notify([user.pk], "case_refused", CONTEXT, dedup_key="case:2:refused", channels=["sms"])
-    ids, token = services._claim(Q(pk=pk), 1)  # the worker claims the row, then is killed
+    ids, token = delivery._claim(Q(pk=pk), 1)  # the worker claims the row, then is killed
     assert ids == [pk]
     Notification.objects.filter(pk=pk).update(claimed_at=timezone.now() - timedelta(seconds=age_seconds))
     return pk, token
@@ -36,7 +36,7 @@ def test_a_stale_claim_is_resent_once_by_the_sweep(settings, no_dispatch, locmem
     row = Notification.objects.get(pk=pk)
     assert (row.state, row.attempts) == ("sent", 2)
     # If the "dead" worker was only stalled, its late confirmation does not touch the row.
-    assert services._confirm_sent(pk, dead_token) is False
+    assert delivery._confirm_sent(pk, dead_token) is False
     assert Notification.objects.get(pk=pk).sent_at == row.sent_at
 
 

@@ -4,10 +4,10 @@ one message; a withdrawal does the same. Under the independent policy each depar
 decision reaches the applicant as its own message (domain.md section 5)."""
 
 from approvals.cases import services
+from approvals.cases.tasks import notify_case_changed
 from approvals.models import State, TransitionLog
 from approvals.notifications.models import Notification
 from approvals.parallel import services as parallel
-from approvals.cases.tasks import notify_case_changed
 
 
 def in_app(user, event):

@@ -31,10 +31,10 @@ from accounts import crypto
 from accounts.identity import resident_id_check_digit
 from accounts.models import CitizenProfile, OfficerMembership, User
 from approvals.cases import clock
+from approvals.cases.services import STANDARD_REMEDIES
 from approvals.items import services as catalog
 from approvals.items.models import Department, FormField, Item, ItemVersion, LegalBasis, MaterialRequirement
 from approvals.models import CaseNumberSequence
-from approvals.cases.services import STANDARD_REMEDIES
 from approvals.supervision import calendar
 
 SEED_PASSWORD = "seed12345"  # noqa: S105 - documented load-test password, never for production

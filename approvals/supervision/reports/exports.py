@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from approvals.documents.services import render_pdf as _render_pdf
+from approvals.documents.rendering import render_pdf as _render_pdf
 
 from . import measures
 from .measures import CASE_COLUMNS, MEASURES, SUPERVISION_MEASURES

@@ -33,15 +33,18 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.utils import timezone
 
+from approvals.cases import commands
 from approvals.models import TransitionLog
 from approvals.supervision.models import CalendarDay
 
 from .models import ReportFact, ReportFactState
+from .sql import Dialect, limits_sql
 
 #: Log ids below the mark that are replayed on every refresh (late commits, recent deletions).
 TAIL = 10_000
-FACT_COMMANDS = ("submit", "accept", "accept_with_pledge", "deem_accepted", "not_accept", "close", "decide")
-ACCEPT_COMMANDS = ("accept", "accept_with_pledge", "deem_accepted")
+#: The commands that start the decision clocks, as the command table names them.
+ACCEPT_COMMANDS = commands.by_event("case_accepted")
+FACT_COMMANDS = ("submit", *ACCEPT_COMMANDS, "not_accept", "close", "decide")
 #: Bumped when the way facts are derived changes: a different value forces a rebuild.
 VERSION = "1"
 
@@ -64,10 +67,8 @@ def _tables() -> dict[str, str]:
 
 
 def _insert_sql() -> str:
-    from .measures import _Dialect, _limits_sql
-
-    t, d = _tables(), _Dialect()
-    promised, statutory = _limits_sql()
+    t, d = _tables(), Dialect()
+    promised, statutory = limits_sql()
     return f"""
         INSERT INTO {t['fact']} (log_id, at, command, case_id, item_id, department_id, online, visits,
                                  corrected_at, corrected_upto, approved, accepted_on, decided_on,
@@ -113,9 +114,7 @@ def _corrections_sql() -> str:
 
 def _used_sql(everything: bool) -> str:
     """Working days used by the decisions in the tail (or all): ``eff(D) − index(A) − paused``."""
-    from .measures import _Dialect
-
-    t, d = _tables(), _Dialect()
+    t, d = _tables(), Dialect()
     f = t["fact"]
     wd = "(CASE WHEN {x}.is_working_day THEN 1 ELSE 0 END)"
     paused = f"""COALESCE((

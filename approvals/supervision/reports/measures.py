@@ -5,7 +5,7 @@ pinned item version (limits, visits, department) and the case's channel. A log r
 period when its ``at`` instant falls in ``[start 00:00, end + 1 day 00:00)`` Asia/Shanghai. Rows
 are grouped by item (``Item``) or by the item version's implementing department (for a joint item,
 the lead department). Everything is computed set-based in SQL, the same text on SQLite and
-PostgreSQL apart from JSON access (``_Dialect``): ``facts.refresh`` derives from the log one fact
+PostgreSQL apart from JSON access (``sql.Dialect``): ``facts.refresh`` derives from the log one fact
 row per counted log row, carrying the values defined below (incrementally: only the log rows
 added since the last refresh, plus a replayed tail, are read), and a report is one grouped query
 per view over the period's fact rows (``fact_sql``).
@@ -57,7 +57,7 @@ due date.
 
 Supervision measures (``approvals.supervision``; rows dated in the period, joined to the case's
 item version; a card or complaint about a department without a case is counted in the department
-view only) are added by ``supervision_measures`` when those models exist: see its docstring.
+view only) are added by ``supervision_measures``: see its docstring.
 """
 
 from __future__ import annotations
@@ -66,19 +66,21 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q
 
+from approvals.cases import commands
 from approvals.items.models import Department, Item, ItemVersion
 from approvals.models import Case, TransitionLog
-from approvals.supervision.models import CalendarDay
+from approvals.supervision.models import CalendarDay, Card, Complaint, Rating, RectificationTicket
 
 from . import facts
 from .models import ReportFact
 from .periods import Period
+from .sql import Dialect, limits_sql
 
-ACCEPT_COMMANDS = ("accept", "accept_with_pledge", "deem_accepted")
+#: The commands that start the decision clocks, as the command table names them.
+ACCEPT_COMMANDS = commands.by_event("case_accepted")
 BY_ITEM, BY_DEPARTMENT = "item", "department"
 VIEWS = (BY_ITEM, BY_DEPARTMENT)
 
@@ -150,24 +152,6 @@ DECISION_SUMS = (
 )
 
 
-class _Dialect:
-    def __init__(self):
-        self.pg = connection.vendor == "postgresql"
-
-    def jtext(self, col: str, key: str) -> str:
-        return f"({col}->>'{key}')" if self.pg else f"json_extract({col}, '$.{key}')"
-
-    def jdate(self, col: str, key: str) -> str:
-        # SQLite keeps dates as ISO text, the form the log's details use too.
-        return f"({col}->>'{key}')::date" if self.pg else f"json_extract({col}, '$.{key}')"
-
-    def jint(self, col: str, key: str) -> str:
-        return f"({col}->>'{key}')::integer" if self.pg else f"CAST(json_extract({col}, '$.{key}') AS INTEGER)"
-
-    def greatest(self, a: str, b: str) -> str:
-        return f"GREATEST({a}, {b})" if self.pg else f"MAX({a}, {b})"
-
-
 def _tables() -> dict[str, str]:
     return {
         "log": TransitionLog._meta.db_table,
@@ -183,12 +167,6 @@ def _key(by: str) -> str:
     if by == BY_DEPARTMENT:
         return "v.department_id"
     raise ValueError(by)
-
-
-def _limits_sql() -> tuple[str, str]:
-    """(promised, statutory) working-day limits of version ``v``, as ``approvals.cases.clock.limits``."""
-    statutory = "COALESCE(v.statutory_limit_days, CASE WHEN v.is_joint THEN 45 ELSE 20 END)"
-    return f"COALESCE(v.promised_limit_days, {statutory})", statutory
 
 
 def _params(period: Period) -> dict:
@@ -245,7 +223,7 @@ def _run(sql: str, params: dict) -> dict[int, dict]:
         return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cur.fetchall()}
 
 
-def supervision_measures(period: Period, by: str) -> dict[int, dict] | None:
+def supervision_measures(period: Period, by: str) -> dict[int, dict]:
     """Ratings, rectification, complaints and cards per group, from ``approvals.supervision``.
 
     Rows dated in the period; the item view follows the row's case (rows without a case are left
@@ -259,14 +237,7 @@ def supervision_measures(period: Period, by: str) -> dict[int, dict] | None:
     - **complaints**: ``Complaint`` rows received in the period;
     - **cards**: yellow and red ``Card`` rows raised in the period (prompts are not cards).
 
-    ``None`` when those models are not installed (the report then says so; no number is invented).
     """
-    try:
-        rating_model = apps.get_model("supervision", "Rating")
-        complaint_model = apps.get_model("supervision", "Complaint")
-        card_model = apps.get_model("supervision", "Card")
-    except LookupError:
-        return None
     lo, hi = period.bounds()
     case_key = "case__item_version__item_id" if by == BY_ITEM else "department_id"
     out: dict[int, dict] = {}
@@ -278,7 +249,7 @@ def supervision_measures(period: Period, by: str) -> dict[int, dict] | None:
                 out.setdefault(k, {}).update(row)
 
     merge(
-        rating_model.objects.filter(rated_at__gte=lo, rated_at__lt=hi)
+        Rating.objects.filter(rated_at__gte=lo, rated_at__lt=hi)
         .exclude(appeal="upheld")
         .values(k=F(case_key))
         .annotate(
@@ -290,13 +261,13 @@ def supervision_measures(period: Period, by: str) -> dict[int, dict] | None:
         .order_by()
     )
     merge(
-        complaint_model.objects.filter(received_at__gte=lo, received_at__lt=hi)
+        Complaint.objects.filter(received_at__gte=lo, received_at__lt=hi)
         .values(k=F(case_key))
         .annotate(complaints=Count("pk"))
         .order_by()
     )
     merge(
-        card_model.objects.filter(raised_at__gte=lo, raised_at__lt=hi, kind__in=("yellow", "red"))
+        Card.objects.filter(raised_at__gte=lo, raised_at__lt=hi, kind__in=("yellow", "red"))
         .values(k=F(case_key))
         .annotate(
             cards=Count("pk"),
@@ -320,17 +291,16 @@ def aggregate(period: Period, by: str, *, refresh: bool = True) -> list[dict]:
         facts.refresh()
     sums = _run(fact_sql(by), _params(period))
     extra = supervision_measures(period, by)
-    keys = set(sums) | set(extra or {})
+    keys = set(sums) | set(extra)
     labels = _labels(by, keys)
     rows = []
     for k in keys:
         row = {"id": k, **labels.get(k, {"code": str(k), "name": ""})}
         for name in EVENT_SUMS + DECISION_SUMS:
             row[name] = int(sums.get(k, {}).get(name) or 0)
-        if extra is not None:
-            found = extra.get(k, {})
-            row.update({name: int(found.get(name) or 0) for name in SUPERVISION_SUMS})
-        rows.append(derive(row, supervision=extra is not None))
+        found = extra.get(k, {})
+        row.update({name: int(found.get(name) or 0) for name in SUPERVISION_SUMS})
+        rows.append(derive(row, supervision=True))
     rows.sort(key=lambda r: r["code"])
     return rows
 
@@ -395,20 +365,13 @@ def watermark(period: Period) -> str:
 
 def _supervision_watermark(hi) -> list[str]:
     """Supervision rows dated before the end, and the rulings/fixes that change the figures."""
-    try:
-        rating_model = apps.get_model("supervision", "Rating")
-        complaint_model = apps.get_model("supervision", "Complaint")
-        card_model = apps.get_model("supervision", "Card")
-        ticket_model = apps.get_model("supervision", "RectificationTicket")
-    except LookupError:
-        return []
     parts = []
     for name, qs in (
-        ("ratings", rating_model.objects.filter(rated_at__lt=hi)),
-        ("malicious", rating_model.objects.filter(rated_at__lt=hi, appeal="upheld")),
-        ("fixed", ticket_model.objects.filter(fixed_at__lt=hi)),
-        ("complaints", complaint_model.objects.filter(received_at__lt=hi)),
-        ("cards", card_model.objects.filter(raised_at__lt=hi)),
+        ("ratings", Rating.objects.filter(rated_at__lt=hi)),
+        ("malicious", Rating.objects.filter(rated_at__lt=hi, appeal="upheld")),
+        ("fixed", RectificationTicket.objects.filter(fixed_at__lt=hi)),
+        ("complaints", Complaint.objects.filter(received_at__lt=hi)),
+        ("cards", Card.objects.filter(raised_at__lt=hi)),
     ):
         agg = qs.order_by().aggregate(n=Count("pk"), top=Max("pk"))
         parts.append(f"{name}={agg['n']}:{agg['top'] or 0}")
@@ -438,11 +401,11 @@ def case_rows_sql() -> str:
     """Cases received in the period, one row each, oldest first; working days used computed with
     the calendar index as in the decision measures (pauses from the pause table's start/end)."""
     t = _tables()
-    promised, statutory = _limits_sql()
+    promised, statutory = limits_sql()
     from approvals.models import SpecialProcedurePause
 
     pauses = SpecialProcedurePause._meta.db_table
-    d = _Dialect()
+    d = Dialect()
     wd = "(CASE WHEN {x}.is_working_day THEN 1 ELSE 0 END)"
     return f"""
         SELECT c.case_no, i.code, v.name, dep.name, c.channel, c.state, c.received_on, c.accepted_on,

@@ -1,14 +1,15 @@
-"""Celery tasks: they take IDs and call the services."""
+"""Celery tasks: they take IDs and call the building layer (``builds``) and the facts; ``services``
+queues them, so this module never imports it."""
 
 from celery import shared_task
 
-from . import facts, services
+from . import builds, facts
 
 
 @shared_task(ignore_result=True)
 def build_report(run_id: int) -> bool:
     """Build a queued report run; does nothing if it is already built or being built."""
-    return services.build(run_id)
+    return builds.build(run_id)
 
 
 @shared_task(ignore_result=True)
