@@ -79,7 +79,7 @@ def test_front_desk_correction_then_acceptance_then_decision(live_server, browse
     page.check("input[name=verdict_M01][value=defective]")
     page.fill("#reason_M01", "复印件不清晰")
     page.fill("#expected_M01", "提交清晰复印件")
-    tab_to(page, "#btn-correction")
+    tab_to(page, "#btn-request-correction")
     page.keyboard.press("Enter")
     page.wait_for_selector(".messages .success")
     assert state_of(case) == "correction_requested"
@@ -109,13 +109,13 @@ def test_front_desk_correction_then_acceptance_then_decision(live_server, browse
     page.click("#btn-start-review")
     page.wait_for_selector("#btn-decide")
     check_page(page, "case-review")
-    page.fill("#d-conditions", "按核定项目经营。")
+    page.fill("#decide-conditions", "按核定项目经营。")
     tab_to(page, "#btn-decide")
     page.keyboard.press("Enter")
-    page.wait_for_selector("#btn-issue")
-    page.click("#btn-issue")
+    page.wait_for_selector("#btn-issue-licence")
+    page.click("#btn-issue-licence")
     page.wait_for_selector("#btn-deliver")
-    page.select_option("#dl-method", "window")
+    page.select_option("#deliver-method", "window")
     page.click("#btn-deliver")
     page.wait_for_selector("#btn-deliver", state="detached")  # the issue page had a success message too
     assert state_of(case) == "delivered"

@@ -83,10 +83,11 @@ def test_three_departments_agree_on_a_joint_case_through_the_workbench(live_serv
 
     # Each department's officer, in their own browser: claim, start, give the opinion.
     opinions = [
-        (lead, "#btn-agree", {"#op-opinion": "经营场所符合要求"}),
-        (fire, "button[formaction$='/agree_with_conditions/']",
-         {"#op-opinion": "消防设施基本符合", "#op-conditions": "开业前通过消防验收"}),
-        (env, "#btn-agree", {"#op-opinion": "排污设施符合要求"}),
+        (lead, "#btn-agree", {"#agree-opinion": "经营场所符合要求"}),
+        (fire, "#btn-agree-with-conditions",
+         {"#agree-with-conditions-opinion": "消防设施基本符合",
+          "#agree-with-conditions-conditions": "开业前通过消防验收"}),
+        (env, "#btn-agree", {"#agree-opinion": "排污设施符合要求"}),
     ]
     for n, (dept, button, fields) in enumerate(opinions, start=1):
         officer_page = fresh_page()
@@ -121,9 +122,9 @@ def test_three_departments_agree_on_a_joint_case_through_the_workbench(live_serv
     workbench_login(lead_page, live_server, lead.approver)
     lead_page.goto(f"{live_server.url}/workbench/cases/{case.case_no}/")
     assert "开业前通过消防验收" in lead_page.inner_text("#h-tasks + table")
-    lead_page.click("#btn-issue")
+    lead_page.click("#btn-issue-licence")
     lead_page.wait_for_selector("#btn-deliver")
-    lead_page.select_option("#dl-method", "window")
+    lead_page.select_option("#deliver-method", "window")
     lead_page.click("#btn-deliver")
     lead_page.wait_for_selector("#btn-deliver", state="detached")  # (the issue page had a success message)
     lead_page.wait_for_selector(".messages .success")
