@@ -117,6 +117,7 @@ def fire_every_offered_command(user, url: str) -> dict[str, int]:
     page = c.get(url)
     assert page.status_code == 200, url
     html = page.content.decode()
+    assert "{#" not in html and "{%" not in html  # no template syntax leaks into the page
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})  # each form its own inputs
     results = {}
