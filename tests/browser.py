@@ -45,3 +45,12 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def workbench_login(page, live_server, user, password: str = "pw") -> None:
+    """Sign ``user`` in on the workbench's login page and wait for their first page."""
+    page.goto(f"{live_server.url}/workbench/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/workbench/*/")

@@ -1,4 +1,4 @@
-"""The command API's input serializers, built from the command table (``approvals.cases.commands``).
+"""The command API's views and input serializers, built from the command table (``approvals.cases.commands``).
 
 One builder serves the case API and the department task API: each ``Input`` of a row becomes one
 DRF field by its ``kind``. The fields check types and formats only (a date is a date, a number a
@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
 from .commands import Command, Input
@@ -77,3 +77,32 @@ def input_serializer(prefix: str, row: Command) -> type[serializers.Serializer]:
     name = prefix + "".join(part.capitalize() for part in row.name.split("_")) + "Input"
     fields = {spec.name: input_field(spec) for spec in row.inputs}
     return type(name, (serializers.Serializer,), {**fields, "__module__": __name__})
+
+
+def api_rows(rows) -> tuple[Command, ...]:
+    """The rows an API serves on generic routes: those with a service that take no file."""
+    return tuple(row for row in rows if row.service and not row.upload)
+
+
+def command_views(rows, *, base: type, prefix: str, responses: dict, parameters=()) -> dict[str, type]:
+    """``route → view`` for the API rows of ``rows``: a subclass of ``base`` (whose ``post`` calls
+    ``self.command.call`` with ``self.input``'s data) per row, documented with operation id
+    ``v1_{prefix}s_{route}`` under the tag ``{prefix}s`` (``prefix``: ``case`` or ``task``)."""
+    views = {}
+    for row in api_rows(rows):
+        camel = prefix.capitalize() + "".join(part.capitalize() for part in row.route.split("-"))
+        view = type(camel + "CommandView", (base,), {
+            "command": row, "input": input_serializer(prefix.capitalize(), row), "__doc__": str(row.summary),
+            "__module__": base.__module__,
+        })
+        views[row.route] = extend_schema_view(
+            post=extend_schema(
+                operation_id=f"v1_{prefix}s_" + row.route.replace("-", "_"),
+                summary=row.summary,
+                tags=[f"{prefix}s"],
+                parameters=list(parameters),
+                request=view.input if row.inputs else None,
+                responses=responses,
+            )
+        )(view)
+    return views

@@ -49,7 +49,7 @@ from approvals.documents.views import pdf_response
 from approvals.items.models import SpecialProcedure
 
 from . import commands, idempotency, selectors, services
-from .api_inputs import input_serializer
+from .api_inputs import api_rows, command_views
 from .api_serializers import (
     CaseCreateSerializer,
     CaseDetailSerializer,
@@ -372,8 +372,8 @@ class CaseViewSet(EngineErrorsMixin, mixins.ListModelMixin, viewsets.GenericView
 # --- commands ---------------------------------------------------------------------------------
 
 
-#: The case commands the API serves: the table's rows with a service and ``api`` set, in its order.
-API_COMMANDS: tuple[commands.Command, ...] = tuple(row for row in commands.CASE_COMMANDS if row.service and row.api)
+#: The case commands the API serves: the table's rows with a service that take no file, in its order.
+API_COMMANDS: tuple[commands.Command, ...] = api_rows(commands.CASE_COMMANDS)
 
 
 class CaseCommandView(EngineErrorsMixin, APIView):
@@ -390,29 +390,9 @@ class CaseCommandView(EngineErrorsMixin, APIView):
         return Response(state_of(case))
 
 
-def _command_view(row: commands.Command) -> type[CaseCommandView]:
-    name = "".join(part.capitalize() for part in row.route.split("-")) + "CommandView"
-    view = type(name, (CaseCommandView,), {
-        "command": row, "input": input_serializer("Case", row), "__doc__": str(row.summary),
-        "__module__": __name__,
-    })
-    return extend_schema_view(
-        post=extend_schema(
-            operation_id="v1_cases_" + row.route.replace("-", "_"),
-            summary=row.summary,
-            tags=["cases"],
-            parameters=[CASE_NO_PARAM],
-            request=view.input if row.inputs else None,
-            responses={
-                200: CaseStateSerializer,
-                400: VALIDATION_400,
-                403: FORBIDDEN_403,
-                404: NOT_FOUND_404,
-                409: CONFLICT_409,
-            },
-        )
-    )(view)
-
-
 #: route → view, read by ``api_urls``.
-COMMAND_VIEWS: dict[str, type[CaseCommandView]] = {row.route: _command_view(row) for row in API_COMMANDS}
+COMMAND_VIEWS: dict[str, type[CaseCommandView]] = command_views(
+    commands.CASE_COMMANDS, base=CaseCommandView, prefix="case", parameters=[CASE_NO_PARAM],
+    responses={200: CaseStateSerializer, 400: VALIDATION_400, 403: FORBIDDEN_403, 404: NOT_FOUND_404,
+               409: CONFLICT_409},
+)

@@ -106,7 +106,10 @@ class Command:
     when: str = ""
     log_as: str = ""
     danger: bool = False
-    api: bool = True
+    #: The command takes a file: it has its own upload endpoint and widget, no generic route or form.
+    upload: bool = False
+    #: The command ends a joint case's open department tasks (their officers are told).
+    cancels_tasks: bool = False
     extra: dict = field(default_factory=dict)
 
     @property
@@ -162,7 +165,7 @@ DEPT = DEPARTMENT_JOBS
 CASE_COMMANDS: tuple[Command, ...] = (
     # --- the applicant ------------------------------------------------------------------------
     Command("attach_material", CASE, _("Upload a material"), who=(APPLICANT,), service=S + "attach_material",
-            actor="user", api=False, when=R + "upload_refusal"),
+            actor="user", upload=True, when=R + "upload_refusal"),
     Command("submit", CASE, _("Submit the application"), ("submit",), (APPLICANT,), S + "submit", actor="user",
             summary=_("Submit a draft (the intake clock starts)"), timeline=_("Application submitted"),
             done=_("The application was submitted."), event="case_submitted"),
@@ -173,11 +176,11 @@ CASE_COMMANDS: tuple[Command, ...] = (
             (APPLICANT,), P + "resubmit_supplement", actor="user",
             summary=_("Resubmit after supplying every material of the supplementary notice (next round)"),
             timeline=_("Supplementary materials submitted"), done=_("The supplementary materials were submitted."),
-            event="case_status_changed"),
+            event="case_status_changed", cancels_tasks=True),
     Command("withdraw", CASE, _("Withdraw the application"), ("withdraw",), (APPLICANT,), S + "withdraw",
             actor="user", inputs=(Input("reason", "textarea", _("Reason")),),
             summary=_("The applicant withdraws an open case"), timeline=_("Application withdrawn"),
-            done=_("The application was withdrawn."), event="case_status_changed", danger=True),
+            done=_("The application was withdrawn."), event="case_status_changed", danger=True, cancels_tasks=True),
     # --- intake (front desk) ------------------------------------------------------------------
     Command("request_correction", CASE, _("Send one correction notice (defective items)"), ("request_correction",),
             (FRONT_DESK,), S + "request_correction",
@@ -232,7 +235,7 @@ CASE_COMMANDS: tuple[Command, ...] = (
             inputs=(APPROVE, CONDITIONS, REASONS, REMEDIES),
             summary=_("Decide: approve, or refuse with reasons and remedies"), timeline=_("Decision made"),
             done=_("The decision was signed."), event="case_decided", document="decision",
-            when=R + "case_decision_refusal"),
+            when=R + "case_decision_refusal", cancels_tasks=True),
     Command("issue_licence", CASE, _("Issue the licence"), ("issue_licence",), DEPT, S + "issue_licence",
             inputs=(Input("licence_no", "text", _("Licence number (empty: generated)"), max_length=60),),
             summary=_("Issue the licence"), timeline=_("Licence issued"), done=_("The licence was issued."),
@@ -249,7 +252,7 @@ CASE_COMMANDS: tuple[Command, ...] = (
     Command("terminate", CASE, _("Terminate the review"), ("terminate",), (*DEPT, FRONT_DESK), S + "terminate",
             inputs=(Input("legal_reason", "textarea", _("Legal reason")),),
             summary=_("Terminate the review for a stated legal reason (终止审查)"), timeline=_("Review terminated"),
-            done=_("The review was terminated; the applicant is notified."), event="case_terminated", danger=True),
+            done=_("The review was terminated; the applicant is notified."), event="case_terminated", danger=True, cancels_tasks=True),
     # --- assignment of single-department cases (no state change; CaseAssignment history) ------
     Command("claim_case", CASE, _("Claim"), (), DEPT, S + "claim_case", path="claim",
             summary=_("Take an unassigned single-department case"), done=_("You now hold this case."),
@@ -264,7 +267,7 @@ CASE_COMMANDS: tuple[Command, ...] = (
             timeline=_("Deemed accepted (no intake decision in time)"), event="case_accepted",
             document="acceptance_receipt"),
     Command("expire_pledge", CASE, _("Pledge missed"), ("expire_pledge",),
-            timeline=_("Terminated: pledged materials not supplied in time"), event="case_terminated"),
+            timeline=_("Terminated: pledged materials not supplied in time"), event="case_terminated", cancels_tasks=True),
     Command("request_supplement", CASE, _("Request supplementary materials"), ("request_supplement",),
             timeline=_("Supplementary materials requested"), event="case_status_changed"),
     Command("amend_supplement", CASE, _("Extend the supplementary request"), ("amend_supplement",),
@@ -324,7 +327,7 @@ TASK_COMMANDS: tuple[Command, ...] = (
             P + "suspend", inputs=(REQUESTS,),
             summary=_("Lead decides: suspend until the applicant supplies materials"),
             done=_("The case is suspended until the applicant supplies the materials."), when=PR + "suspend_refusal"),
-    Command("attach", TASK, _("Attach a file"), (), DEPT, P + "attach", api=False, when=PR + "attach_refusal"),
+    Command("attach", TASK, _("Attach a file"), (), DEPT, P + "attach", upload=True, when=PR + "attach_refusal"),
 )
 
 COMMANDS = {CASE: {c.name: c for c in CASE_COMMANDS}, TASK: {c.name: c for c in TASK_COMMANDS}}
@@ -359,5 +362,6 @@ def by_event(*events: str) -> tuple[str, ...]:
     return tuple(c.logged_as for c in CASE_COMMANDS if c.event in events)
 
 
-def by_document(*documents: str) -> tuple[str, ...]:
-    return tuple(c.logged_as for c in CASE_COMMANDS if c.document in documents)
+def cancelling() -> tuple[str, ...]:
+    """The logged names of the case commands that may cancel a joint case's open department tasks."""
+    return tuple(c.logged_as for c in CASE_COMMANDS if c.cancels_tasks)

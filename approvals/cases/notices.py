@@ -50,7 +50,7 @@ Kind = OfficialDocument.Kind
 #: The commands that start the decision clocks (the department is told of new work).
 ACCEPTING = commands.by_event("case_accepted")
 #: Commands that may cancel a joint case's open department tasks (``parallel.cancel_open_tasks``).
-CANCELLING = ("decide", "withdraw", "terminate", "expire_pledge", "resubmit_supplement")
+CANCELLING = commands.cancelling()
 
 
 @shared_task(name="approvals.tasks.notify_case_changed", ignore_result=True)

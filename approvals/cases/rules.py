@@ -22,12 +22,12 @@ from django.utils.translation import gettext as _
 
 from approvals.items import selectors as catalog
 from approvals.items.models import MaterialRequirement
+from approvals.parallel.models import SupplementNotice
 
 from . import clock
-from .commands import STANDARD_REMEDIES  # noqa: F401  (re-exported: the suggested remedies text)
-from .exceptions import coded
+from .exceptions import Conflict, coded
 from .forms_validation import missing_required
-from .kernel import fire, log, raise_errors, require, required_text
+from .kernel import conflict, fire, log, raise_errors, require, required_text
 from .models import (
     ASSIGNABLE_STATES,
     PLEDGE_STATES,
@@ -84,8 +84,6 @@ def uploadable_materials(case: Case) -> tuple[set[str] | None, str]:
     ``(codes, "correction")`` those an open correction notice lists; ``(codes, "supplement")`` those
     of a joint item's open supplementary-materials notice (they belong to the next round);
     ``(codes, "pledge")`` the pledged ones while the pledge is open. Raises ``Conflict`` otherwise."""
-    from approvals.parallel.models import SupplementNotice
-
     if case.state == State.DRAFT:
         return None, ""
     if case.state == State.CORRECTION_REQUESTED:
@@ -96,8 +94,6 @@ def uploadable_materials(case: Case) -> tuple[set[str] | None, str]:
         return (set(notice.material_codes) if notice else set()), "supplement"
     if case.state in PLEDGE_STATES and (pledge := pledge_of(case)) and pledge.fulfilled_at is None:
         return set(pledge.material_codes), "pledge"
-    from .kernel import conflict
-
     raise conflict(case, "attach_material", _("The case is %(state)s; materials cannot be changed now.")
                    % {"state": case.get_state_display()})
 
@@ -209,8 +205,6 @@ def begin_special_procedure(
 def finish_special_procedure(case: Case, officer, *, end: date, pause: SpecialProcedurePause | None = None):
     """The running special procedure ends on ``end`` (inclusive) and the dues are recomputed, on a
     locked, permission-checked case; ``pause`` defaults to the running one (a task passes its own)."""
-    from .kernel import conflict
-
     require(case, "end_special_procedure")
     if pause is None or pause.end is not None:
         pause = running_procedure(case)
@@ -259,7 +253,7 @@ def _first_message(error: ValidationError) -> str:
 def upload_refusal(case: Case, user) -> str | None:
     try:
         uploadable_materials(case)
-    except Exception as exc:  # Conflict
+    except Conflict as exc:
         return str(exc)
     return None
 

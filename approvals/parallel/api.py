@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from approvals.cases import commands
-from approvals.cases.api_inputs import input_serializer
+from approvals.cases.api_inputs import api_rows, command_views
 from approvals.cases.api_views import (
     CONFLICT_409,
     FORBIDDEN_403,
@@ -137,8 +137,8 @@ class TaskViewSet(EngineErrorsMixin, mixins.ListModelMixin, viewsets.GenericView
         return Response(TaskDetailSerializer(selectors.task_detail(int(pk), request.user)).data)
 
 
-#: The task commands the API serves: the table's rows with a service and ``api`` set, in its order.
-API_COMMANDS: tuple[commands.Command, ...] = tuple(row for row in commands.TASK_COMMANDS if row.service and row.api)
+#: The task commands the API serves: the table's rows with a service that take no file, in its order.
+API_COMMANDS: tuple[commands.Command, ...] = api_rows(commands.TASK_COMMANDS)
 
 
 class TaskCommandView(EngineErrorsMixin, APIView):
@@ -156,26 +156,12 @@ class TaskCommandView(EngineErrorsMixin, APIView):
         return Response(TaskSummarySerializer(task).data if hasattr(task, "effective_due") else {"id": task.pk})
 
 
-def _command_view(row: commands.Command) -> type[TaskCommandView]:
-    name = "Task" + "".join(part.capitalize() for part in row.route.split("-")) + "View"
-    view = type(name, (TaskCommandView,), {
-        "command": row, "input": input_serializer("Task", row), "__doc__": str(row.summary),
-        "__module__": __name__,
-    })
-    return extend_schema_view(
-        post=extend_schema(
-            operation_id="v1_tasks_" + row.route.replace("-", "_"),
-            summary=row.summary,
-            tags=["tasks"],
-            request=view.input if row.inputs else None,
-            responses={200: TaskSummarySerializer, 400: VALIDATION_400, 403: FORBIDDEN_403, 404: NOT_FOUND_404,
-                       409: CONFLICT_409},
-        )
-    )(view)
-
-
 #: route → view, read by ``api_urls``.
-COMMAND_VIEWS: dict[str, type[TaskCommandView]] = {row.route: _command_view(row) for row in API_COMMANDS}
+COMMAND_VIEWS: dict[str, type[TaskCommandView]] = command_views(
+    commands.TASK_COMMANDS, base=TaskCommandView, prefix="task",
+    responses={200: TaskSummarySerializer, 400: VALIDATION_400, 403: FORBIDDEN_403, 404: NOT_FOUND_404,
+               409: CONFLICT_409},
+)
 
 
 @extend_schema(

@@ -269,15 +269,16 @@ def officer_labels(user_ids) -> dict[int, str]:
     ids = {i for i in user_ids if i}
     if not ids:
         return {}
-    labels: dict[int, str] = {}
+    parts: dict[int, list[str]] = {}
+    names: dict[int, str] = {}
     rows = (
         OfficerMembership.objects.filter(user_id__in=ids)
         .select_related("user", "department").order_by("user_id", "department__name", "job")
     )
     for m in rows:
-        name = m.user.get_full_name() or m.user.get_username()
-        part = f"{m.department.name} · {m.get_job_display()}"
-        labels[m.user_id] = f"{labels[m.user_id][:-1]}；{part}）" if m.user_id in labels else f"{name}（{part}）"
+        names[m.user_id] = m.user.get_full_name() or m.user.get_username()
+        parts.setdefault(m.user_id, []).append(f"{m.department.name} · {m.get_job_display()}")
+    labels = {pk: f"{names[pk]}（{'；'.join(jobs)}）" for pk, jobs in parts.items()}
     for user in User.objects.filter(pk__in=ids - set(labels)):
         labels[user.pk] = user.get_full_name() or user.get_username()
     return labels
@@ -296,8 +297,13 @@ def _decision_draft(case: Case) -> dict:
 
 def _sources(version, department_id: int, user, case: Case) -> dict:
     """The options of the command forms' inputs (``Input.source``)."""
-    officers = list(department_officers(department_id))
-    labels = officer_labels([o.pk for o in officers])
+    staff: dict[int, set[str]] = {}
+    for user_id, job in OfficerMembership.objects.filter(
+        department_id=department_id, job__in=DEPARTMENT_JOBS
+    ).values_list("user_id", "job"):
+        staff.setdefault(user_id, set()).add(job)
+    labels = officer_labels(staff)
+    officers = sorted(staff, key=lambda pk: labels[pk])
     current = {m.requirement_code: m for m in case.materials.all() if m.is_current}
     requirements = list(version.materials.all())
     materials = [
@@ -310,16 +316,10 @@ def _sources(version, department_id: int, user, case: Case) -> dict:
         "delivery_methods": list(Case.DeliveryMethod.choices),
         "pledgeable": [(r.code, f"{r.code} {r.name}") for r in requirements if r.necessity == "pledgeable"],
         "materials": materials,
-        "department_officers": [(o.pk, labels.get(o.pk, o.username)) for o in officers],
-        "signers": [(o.pk, labels.get(o.pk, o.username)) for o in officers
-                    if o.pk != user.pk and o.jobs_in(department_id) & set(SIGNING_JOBS)],
+        "department_officers": [(pk, labels[pk]) for pk in officers],
+        "signers": [(pk, labels[pk]) for pk in officers if pk != user.pk and staff[pk] & set(SIGNING_JOBS)],
         "outcomes": [(v, str(label)) for v, label in OUTCOMES],
     }
-
-
-#: Commands that take an uploaded file: the portal (materials) and the tasks API (attachments) take
-#: the file; a command form on these pages has no file input, so they are neither offered nor routed.
-FILE_COMMANDS = frozenset({"attach_material", "attach"})
 
 
 def _forms(request, offers, *, url, initial: dict, sources: dict, failed: str = "", errors=None, form=None):
@@ -328,7 +328,7 @@ def _forms(request, offers, *, url, initial: dict, sources: dict, failed: str = 
     forms, refused = [], []
     for offer in offers:
         row = offer.command
-        if row.name in FILE_COMMANDS:
+        if row.upload:  # a file is taken by its own upload page or endpoint, not by a command form
             continue
         mine = failed == row.name
         if offer.reason is not None:
@@ -459,8 +459,7 @@ def parse_inputs(row, post) -> dict:
 
 
 def _find(rows, segment: str):
-    row = next((r for r in rows if r.route.replace("-", "_") == segment and r.service
-                and r.name not in FILE_COMMANDS), None)
+    row = next((r for r in rows if r.route.replace("-", "_") == segment and r.service and not r.upload), None)
     if row is None:
         raise Http404
     return row

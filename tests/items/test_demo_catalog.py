@@ -8,10 +8,9 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from accounts import demo as demo_users
 from accounts.identity import validate_resident_id, validate_uscc
 from accounts.models import Business, BusinessAgent, CitizenProfile, OfficerMembership, User
-from approvals.items import demo_catalog, services
+from approvals.items import demo_catalog, demo_users, services
 from approvals.items.models import (
     FAQ,
     CoDepartment,

@@ -38,3 +38,22 @@ def client_for(committed):
         return c
 
     return _client
+
+
+@pytest.fixture
+def fresh_page(_chromium):
+    """``fresh_page()``: a page in a new browser context (its own cookies: one person each)."""
+    from tests.browser import DESKTOP
+
+    contexts = []
+
+    def _page():
+        context = _chromium.new_context(viewport=DESKTOP, locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield _page
+    for context in contexts:
+        context.close()

@@ -12,50 +12,16 @@ import pytest
 from approvals.documents.models import OfficialDocument
 from approvals.models import State
 from approvals.notifications.models import Notification
-from tests.browser import screenshot, serious_accessibility_violations
+from tests.browser import screenshot, serious_accessibility_violations, workbench_login
 from tests.parallel.conftest import build_joint_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def on_day(monkeypatch):
-    from tests.approvals.conftest import Clock
-
-    return Clock(monkeypatch)
-
-
-@pytest.fixture
 def joint(on_day, settings):
     settings.CASE_DOCUMENTS_RENDER_ON_COMMIT = True
     return build_joint_world("all_agree")
-
-
-@pytest.fixture
-def fresh_page(_chromium):
-    """``fresh_page()``: a page in a new browser context (its own cookies: one person each)."""
-    from tests.browser import DESKTOP
-
-    contexts = []
-
-    def _page():
-        context = _chromium.new_context(viewport=DESKTOP, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    yield _page
-    for context in contexts:
-        context.close()
-
-
-def workbench_login(page, live_server, user):
-    page.goto(f"{live_server.url}/workbench/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "pw")
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/workbench/*/")
 
 
 def state_of(case):

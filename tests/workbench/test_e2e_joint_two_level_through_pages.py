@@ -16,44 +16,12 @@ from django.utils import translation
 from approvals.cases import commands
 from approvals.models import State
 from approvals.parallel.models import TaskLog, TaskState
-from tests.browser import DESKTOP, screenshot, serious_accessibility_violations
+from tests.browser import screenshot, serious_accessibility_violations, workbench_login
 from tests.parallel.conftest import build_joint_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OPINIONS = {"市场监管局": "经营场所符合要求", "消防救援支队": "消防设施符合要求", "生态环境局": "排污设施符合要求"}
-
-
-@pytest.fixture
-def on_day(monkeypatch):
-    from tests.approvals.conftest import Clock
-
-    return Clock(monkeypatch)
-
-
-@pytest.fixture
-def fresh_page(_chromium):
-    """``fresh_page()``: a page in a new browser context (its own cookies: one person each)."""
-    contexts = []
-
-    def _page():
-        context = _chromium.new_context(viewport=DESKTOP, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    yield _page
-    for context in contexts:
-        context.close()
-
-
-def workbench_login(page, live_server, user):
-    page.goto(f"{live_server.url}/workbench/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "pw")
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/workbench/*/")
 
 
 def open_task(page, live_server, task):

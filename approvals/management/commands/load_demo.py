@@ -11,8 +11,7 @@ from collections.abc import Callable
 
 from django.core.management.base import BaseCommand, OutputWrapper
 
-from accounts import demo as demo_users
-from approvals.items import demo_catalog
+from approvals.items import demo_catalog, demo_users
 from approvals.supervision.calendar_seed import seed_calendar
 from approvals.supervision.models import CalendarYear
 

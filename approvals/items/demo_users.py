@@ -15,11 +15,10 @@ from datetime import date
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from accounts.identity import resident_id_check_digit, uscc_check_character
+from accounts.models import Business, BusinessAgent, CitizenProfile, OfficerMembership, User
 from approvals.items.demo_catalog import DEMO_MARK, FRONT_DESK, REGION_CODE, SUPERVISION, dept_code
 from approvals.items.models import Department
-
-from .identity import resident_id_check_digit, uscc_check_character
-from .models import Business, BusinessAgent, CitizenProfile, OfficerMembership, User
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - documented demo password, never for production
 
