@@ -7,8 +7,8 @@ the case engine does not already own. Every case transition goes through ``appro
   double click or a refresh returns the same draft instead of creating a second case.
 - ``save_draft_fields``: the applicant edits the application fields of their draft (validated
   against the pinned version by ``approvals.cases.forms_validation``).
-- ``submit_application``: records the pledge declaration (when the item has pledgeable materials)
-  and submits the case with ``approvals.cases.services.submit`` in one transaction.
+- ``submit_application``: submits the draft with ``approvals.cases.services.submit``, passing on
+  whether the applicant accepted the pledge declaration (the engine's rule, on every channel).
 """
 
 from __future__ import annotations
@@ -25,23 +25,14 @@ from django.utils.translation import gettext as _
 from accounts import crypto
 from accounts.identity import validate_mobile, validate_resident_id, validate_uscc
 from accounts.models import Business, BusinessAgent, CitizenProfile, User
-from approvals.cases import clock
 from approvals.cases import services as cases
 from approvals.cases.exceptions import Conflict
 from approvals.cases.forms_validation import clean_fields
 from approvals.cases.permissions import ensure_can
 from approvals.models import Case, IdempotencyRecord, State
 
-from .models import PledgeDeclaration
-
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{3,40}$")
-
-#: The pledge declaration the applicant signs on the review page (kept verbatim with the case).
-PLEDGE_TEXT = (
-    "本人承诺：所提交的申请材料真实、合法、有效；如容缺受理，将在受理机关确定的期限内补齐容缺材料，"
-    "逾期未补齐的，同意终止审查并承担相应责任。"
-)
 
 
 def _raise(errors: dict) -> None:
@@ -276,16 +267,6 @@ def missing_pledgeable_codes(case: Case) -> list[str]:
 
 
 def submit_application(case_id: int, *, user: User, pledge_declared: bool = False) -> Case:
-    """Submit the draft. When pledgeable materials are left out, the applicant signs the pledge
-    declaration for exactly those; it is stored with the case in the same transaction as the submission."""
-    with transaction.atomic():
-        case = _locked_draft(case_id, user, "submit")
-        codes = missing_pledgeable_codes(case)
-        if codes and not pledge_declared:
-            raise ValidationError({"pledge": [_("Read and accept the pledge declaration before submitting.")]})
-        if codes:
-            PledgeDeclaration.objects.update_or_create(
-                case=case,
-                defaults={"user": user, "material_codes": codes, "text": PLEDGE_TEXT, "declared_at": clock.now()},
-            )
-        return cases.submit(case.pk, user=user)
+    """Submit the draft. When pledgeable materials are left out, the engine requires the pledge
+    declaration (``pledge_declared``) and stores it with the case in the submission's transaction."""
+    return cases.submit(case_id, user=user, pledge_declared=pledge_declared)

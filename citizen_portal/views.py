@@ -33,7 +33,7 @@ from approvals.cases.selectors import case_detail as engine_case_detail
 from approvals.documents.models import OfficialDocument
 from approvals.documents.views import pdf_response
 from approvals.items.models import ItemVersion
-from approvals.models import OPEN_STATES, Case, CorrectionNotice, State
+from approvals.models import OPEN_STATES, PLEDGE_TEXT, Case, CorrectionNotice, State
 from approvals.notifications.models import Notification
 from approvals.supervision import complaints, ratings
 from approvals.supervision.reports.selectors import item_on_time_rate
@@ -437,8 +437,8 @@ def apply_review(request, case_no: str):
             services.submit_application(case.pk, user=request.user, pledge_declared=form.cleaned_data["pledge"])
         except ValidationError as exc:
             problems = exc.message_dict
-            if "pledge" in problems:
-                form.add_error("pledge", problems.pop("pledge"))
+            if "pledge_declared" in problems:  # the engine's rule, shown next to the check box
+                form.add_error("pledge", problems.pop("pledge_declared"))
         except Conflict:
             pass  # submitted by an earlier click: show the case
         else:
@@ -454,7 +454,7 @@ def apply_review(request, case_no: str):
         row["problems"] = problems.get(f"materials.{row['req'].code}")
     return render(request, "citizen_portal/apply/review.html", {
         "case": case, "form": form, "steps": STEPS, "step": "review", "field_rows": field_rows, "rows": rows,
-        "pledgeable": pledgeable, "pledge_text": services.PLEDGE_TEXT, "problems": problems,
+        "pledgeable": pledgeable, "pledge_text": PLEDGE_TEXT, "problems": problems,
         "profile": case.applicant.citizen_profile,
     })
 

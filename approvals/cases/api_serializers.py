@@ -349,6 +349,10 @@ class CaseCreateSerializer(serializers.Serializer):
     submit = serializers.BooleanField(
         default=False, help_text=_("Submit at once (every required material must then be attached: none here).")
     )
+    pledge_declared = serializers.BooleanField(
+        default=False,
+        help_text=_("With submit: I accept the pledge declaration for the item's pledgeable materials (none is attached yet)."),
+    )
 
 
 class MaterialUploadSerializer(serializers.Serializer):

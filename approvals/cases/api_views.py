@@ -329,6 +329,7 @@ class CaseViewSet(EngineErrorsMixin, mixins.ListModelMixin, viewsets.GenericView
                 business_id=data["business_id"],
                 channel=data["channel"],
                 submit=data["submit"],
+                pledge_declared=data["pledge_declared"],
             )
             return status.HTTP_201_CREATED, state_of(case), case
 

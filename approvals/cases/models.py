@@ -403,6 +403,41 @@ class Pledge(models.Model):
         return f"{self.case_id}: {', '.join(self.material_codes)}"
 
 
+#: The pledge declaration (承诺书) an applicant signs to submit without pledgeable materials, kept
+#: verbatim with the case (``PledgeDeclaration.text``). Shown on the portal's review page; at the
+#: window the applicant signs it on paper.
+PLEDGE_TEXT = (
+    "本人承诺：所提交的申请材料真实、合法、有效；如容缺受理，将在受理机关确定的期限内补齐容缺材料，"
+    "逾期未补齐的，同意终止审查并承担相应责任。"
+)
+
+
+class PledgeDeclaration(models.Model):
+    """The applicant's pledge declaration (承诺书), made at submission for the pledgeable (容缺)
+    materials not supplied then (``services.filing.submit`` requires it on every channel).
+
+    ``user`` declared it; ``recorded_by`` is the front-desk officer who took the signed paper at the
+    window (empty online). The table was created by the portal, which held this model before."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="pledge_declaration")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    material_codes = models.JSONField(_("pledgeable materials"), default=list)
+    text = models.TextField(_("declaration text"))
+    declared_at = models.DateTimeField(_("declared at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("recorded by"), help_text=_("The front-desk officer who took the signed declaration."),
+    )
+
+    class Meta:
+        db_table = "citizen_portal_pledgedeclaration"
+        verbose_name = _("pledge declaration")
+        verbose_name_plural = _("pledge declarations")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {', '.join(self.material_codes)}"
+
+
 class SpecialProcedurePause(models.Model):
     """A special procedure (Art. 45); whole days start … end inclusive are not counted."""
 
@@ -529,3 +564,28 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class CaseOpinion(models.Model):
+    """The opinion chain of a single-department case (joint items keep theirs on the department
+    tasks): the reviewer's 审查意见 with the outcome they propose, then the 审批意见 of the officer
+    who signs the decision. Append-only; shown on the case page and carried into the decision."""
+
+    class Stage(models.TextChoices):
+        REVIEW = "review", _("Review opinion")
+        APPROVAL = "approval", _("Approval opinion")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="opinions")
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposal = models.CharField(_("outcome"), max_length=10, choices=Case.Decision.choices)
+    opinion = models.TextField(_("opinion"))
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("case opinion")
+        verbose_name_plural = _("case opinions")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.stage} {self.proposal}"

@@ -41,7 +41,7 @@ from approvals.parallel.models import DepartmentTask, TaskLog, TaskState
 
 from . import clock, commands
 from .commands import DEPARTMENT_JOBS, HEAD
-from .models import Case, CorrectionNotice, Extension, SpecialProcedurePause, TransitionLog
+from .models import Case, CaseOpinion, CorrectionNotice, Extension, SpecialProcedurePause, TransitionLog
 
 logger = logging.getLogger(__name__)
 
@@ -150,11 +150,14 @@ def _plan(case: Case, log: TransitionLog) -> tuple[str | None, dict, str | None,
         return ("extension_approved", ctx, Kind.EXTENSION_NOTICE,
                 {**ctx, "reason": extension.reason if extension else log.reason})
     if cmd == "decide":
+        chain = _opinion_chain(case)
         if details.get("approve"):
             return ("case_approved", base, Kind.APPROVAL_DECISION,
-                    {**base, "conditions": case.conditions, "licence_issue_due": case.licence_issue_due})
+                    {**base, "conditions": case.conditions, "licence_issue_due": case.licence_issue_due,
+                     "opinion_chain": chain})
         return ("case_refused", base, Kind.REFUSAL_DECISION,
-                {**base, "reasons": case.reasons, "remedies": case.remedies, "opinions": _opinions(case)})
+                {**base, "reasons": case.reasons, "remedies": case.remedies, "opinions": _opinions(case),
+                 "opinion_chain": chain})
     if cmd == "decide_part":
         ctx = {**base, "department": details.get("department", ""), "result": details.get("result", ""),
                "reason": log.reason, "conditions": details.get("conditions", "")}
@@ -179,6 +182,20 @@ def _plan(case: Case, log: TransitionLog) -> tuple[str | None, dict, str | None,
 
 def _local_day(log: TransitionLog) -> date:
     return clock.local_date(log.at)
+
+
+def _opinion_chain(case: Case) -> list[dict]:
+    """A single-department case's 审查意见 and 审批意见, in order, for the decision's file."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return [
+            {"stage": str(o.get_stage_display()), "officer": o.officer.get_full_name() or o.officer.get_username(),
+             "proposal": str(o.get_proposal_display()), "opinion": o.opinion, "on": _chinese_date(clock.local_date(o.at))}
+            for o in CaseOpinion.objects.filter(case=case).select_related("officer")
+        ]
+
+
+def _chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _opinions(case: Case) -> list[dict]:

@@ -33,6 +33,7 @@ from .models import (
     PLEDGE_STATES,
     Case,
     CaseMaterial,
+    CaseOpinion,
     CorrectionNotice,
     Extension,
     Pledge,
@@ -298,10 +299,32 @@ def no_pending_extension(case: Case, user) -> str | None:
     return None
 
 
+def review_missing(case: Case, officer) -> str | None:
+    """Two-level approval (审查, then 审批 by another officer) of a single-department case: the
+    decision needs a review opinion given by someone other than the signer."""
+    version = case.item_version
+    if version.is_joint or not version.two_level_approval:
+        return None
+    if CaseOpinion.objects.filter(case=case, stage=CaseOpinion.Stage.REVIEW).exclude(officer=officer).exists():
+        return None
+    return _("Two-level approval: the decision is signed after another officer's review opinion.")
+
+
 def case_decision_refusal(case: Case, user) -> str | None:
-    """A joint item is decided through its department tasks (the lead's task under 'lead decides')."""
+    """A joint item is decided through its department tasks (the lead's task under 'lead decides');
+    under two-level approval a single-department case waits for another officer's review opinion."""
     if case.item_version.is_joint:
         return _("This joint case is decided through the departments' tasks.")
+    return review_missing(case, user)
+
+
+def review_opinion_refusal(case: Case, user) -> str | None:
+    if case.item_version.is_joint:
+        return _("On a joint item each department gives its opinion on its task.")
+    if case.state != State.IN_REVIEW:
+        return _("The case is %(state)s; a review opinion is given during the review.") % {
+            "state": case.get_state_display()
+        }
     return None
 
 

@@ -42,7 +42,7 @@ from approvals.cases.selectors import case_detail
 from approvals.documents.models import OfficialDocument
 from approvals.documents.views import pdf_response
 from approvals.items.models import ItemVersion
-from approvals.models import ASSIGNABLE_STATES, Case, CaseMaterial, Extension, State
+from approvals.models import ASSIGNABLE_STATES, Case, CaseMaterial, CaseOpinion, Extension, State
 from approvals.notifications import services as notifications
 from approvals.parallel import selectors as task_selectors
 from approvals.parallel.models import OPEN_TASK_STATES, DepartmentTask, TaskState
@@ -131,11 +131,16 @@ def _page(request, qs, sorts: dict, default: str):
 
 
 def _rows(page, due_attr: str):
+    """The page's rows with their due, working days left and holder (name, department and job: one
+    query for the whole page)."""
+    objects = list(page.object_list)
+    holders = officer_labels(getattr(obj, "assignee_id", None) for obj in objects)
     rows = []
-    for obj in page.object_list:
+    for obj in objects:
         due = getattr(obj, due_attr)
         left = days_left(due)
-        rows.append({"obj": obj, "due": due, "left": left, "urgency": urgency(left)})
+        rows.append({"obj": obj, "due": due, "left": left, "urgency": urgency(left),
+                     "assignee": holders.get(getattr(obj, "assignee_id", None), "")})
     return rows
 
 
@@ -372,7 +377,8 @@ def _case_context(request, case_no: str, *, errors=None, form=None, failed: str 
     version = case.item_version
     profile = getattr(case.applicant, "citizen_profile", None)
     labels = dict(version.form_fields.values_list("name", "label"))
-    actors = officer_labels([e.actor_id for e in detail.timeline] + [case.assignee_id])
+    opinions = list(CaseOpinion.objects.filter(case=case))
+    actors = officer_labels([e.actor_id for e in detail.timeline] + [case.assignee_id] + [o.officer_id for o in opinions])
     timeline_names = commands.timeline_labels()
     forms, refused = _forms(
         request, case_offers(user, case),
@@ -387,6 +393,7 @@ def _case_context(request, case_no: str, *, errors=None, form=None, failed: str 
         "timeline": [{"entry": e, "label": timeline_names.get(e.command) or commands.label(e.command),
                       "actor": actors.get(e.actor_id, "")} for e in detail.timeline],
         "assignee": actors.get(case.assignee_id, ""), "forms": forms, "refused": refused,
+        "opinions": [{"entry": o, "officer": actors.get(o.officer_id, "")} for o in opinions],
         "documents": list(OfficialDocument.objects.filter(case=case).order_by("created_at", "pk")),
         "extension": Extension.objects.filter(case=case).first(), "open_pause": running_procedure(case),
         "tasks": list(
@@ -595,7 +602,8 @@ def window_intake(request):
                 uploads = {req.code: request.FILES[f"file_{req.code}"] for req in version.materials.all()
                            if request.FILES.get(f"file_{req.code}")}
                 case = services.intake_at_window(officer=request.user, applicant=applicant, item_code=code,
-                                                 fields={k: v for k, v in fields.items() if v}, uploads=uploads)
+                                                 fields={k: v for k, v in fields.items() if v}, uploads=uploads,
+                                                 pledge_declared=request.POST.get("pledge_declared") == "on")
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         except PermissionDenied as exc:
@@ -604,8 +612,10 @@ def window_intake(request):
             messages.success(request, _("Case %(no)s was received at the window.") % {"no": case.case_no})
             return redirect("workbench:case", case_no=case.case_no)
         messages.error(request, _("Not done: correct the fields marked below."))
+    materials = list(version.materials.all()) if version else []
     return render(request, "workbench/window_intake.html", {
         "versions": versions, "version": version, "errors": errors, "form": request.POST,
-        "form_fields": list(version.form_fields.all()) if version else [],
-        "materials": list(version.materials.all()) if version else [], "nav": "window",
+        "form_fields": list(version.form_fields.all()) if version else [], "materials": materials,
+        "pledgeable": [m for m in materials if m.necessity == "pledgeable"],
+        "nav": "window",
     }, status=400 if errors else 200)

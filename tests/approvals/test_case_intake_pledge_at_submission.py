@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_missing_pledgeable_material_does_not_block_submission_but_blocks_plain_acceptance(world, on_day):
     case = world.complete(world.new_case(), codes=("M01",))  # M02 (pledgeable) not supplied
-    case = services.submit(case.pk, user=world.applicant)
+    case = services.submit(case.pk, user=world.applicant, pledge_declared=True)
     assert case.state == State.SUBMITTED
     with pytest.raises(ValidationError) as exc:
         services.accept(case.pk, officer=world.front_desk)

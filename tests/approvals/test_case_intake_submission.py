@@ -68,8 +68,8 @@ def test_unknown_item_and_non_applicant_are_refused(world):
 def test_submit_lists_every_missing_field_and_material(world):
     case = world.new_case(fields={"shop_name": "面馆"})
     with pytest.raises(ValidationError) as exc:
-        services.submit(case.pk, user=world.applicant)
-    # M02 is pledgeable (容缺): it may be missing at submission; M03 is optional.
+        services.submit(case.pk, user=world.applicant, pledge_declared=True)
+    # M02 is pledgeable (容缺): it may be missing at submission (with the pledge declaration); M03 is optional.
     assert set(exc.value.message_dict) == {"fields.area", "materials.M01"}
     case.refresh_from_db()
     assert case.state == State.DRAFT

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from approvals.models import Case, CaseMaterial, State
-from citizen_portal.models import PledgeDeclaration
+from approvals.models import Case, CaseMaterial, PledgeDeclaration, State
 
 from .conftest import PDF, PNG, pdf
 
@@ -133,7 +132,9 @@ def test_review_lists_what_is_missing_and_submission_needs_the_pledge_declaratio
     client.post(f"/my/cases/{case.case_no}/apply/details/", {"shop_name": "老王面馆", "area": "35", "go": "save"})
     upload(client, case, "M01", pdf())
     undeclared = client.post(review, {})
-    assert undeclared.context["form"].errors["pledge"] == ["Read and accept the pledge declaration before submitting."]
+    assert undeclared.context["form"].errors["pledge"] == [
+        "M02 材料M02 not supplied: to submit without them the applicant must accept the pledge declaration (承诺书)."
+    ]
     case.refresh_from_db()
     assert case.state == State.DRAFT
     submitted = client.post(review, {"pledge": "on"})

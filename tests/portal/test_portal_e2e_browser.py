@@ -266,7 +266,7 @@ def test_a_business_agent_on_a_desktop_applies_for_the_business(live_server, bro
     page.get_by_role("link", name="下一步：核对提交").click()
     # The pledgeable materials are left out: submitting needs the pledge declaration first.
     page.get_by_role("button", name="提交申请").click()
-    assert "提交前请阅读并勾选同意告知承诺书。" in page.inner_text("#id_pledge_error")
+    assert "申请人须签署容缺承诺书" in page.inner_text("#id_pledge_error")
     page.check("#id_pledge")
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_url(f"{base}/my/cases/{case_no}/")
@@ -284,6 +284,8 @@ def test_a_business_agent_on_a_desktop_applies_for_the_business(live_server, bro
     case.pledge.refresh_from_db()
     assert case.pledge.fulfilled_at is not None
     services.start_review(case.pk, officer=reviewer)
+    # A licence item of the demo catalogue has two-level approval: the reviewer's opinion comes first.
+    services.give_review_opinion(case.pk, officer=reviewer, proposal=True, opinion="材料齐全，符合条件。")
     services.decide(case.pk, officer=approver, approve=True)
     services.issue_licence(case.pk, officer=approver)
     # Test settings leave PDFs to be rendered on first download (CASE_DOCUMENTS_RENDER_ON_COMMIT).

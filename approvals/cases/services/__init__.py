@@ -10,7 +10,7 @@ names each of these functions once.
 
 - ``filing``: create_case, attach_material, submit, resubmit, withdraw
 - ``intake``: request_correction, accept, accept_with_pledge, not_accept, intake_at_window
-- ``review``: start_review, start/end_special_procedure, request/approve_extension
+- ``review``: start_review, give_review_opinion, start/end_special_procedure, request/approve_extension
 - ``decision``: decide, issue_licence, deliver, close, terminate
 - ``assignment``: claim_case, reassign_case
 - ``sweeps``: sweep_intake_deadlines (deemed acceptance, missed pledges)
@@ -36,6 +36,7 @@ from .intake import accept, accept_with_pledge, intake_at_window, not_accept, re
 from .review import (
     approve_extension,
     end_special_procedure,
+    give_review_opinion,
     request_extension,
     start_review,
     start_special_procedure,
@@ -45,7 +46,7 @@ from .sweeps import sweep_intake_deadlines
 __all__ = [
     "STANDARD_REMEDIES", "VERIFICATION_ALPHABET", "VERIFICATION_LENGTH", "accept", "accept_with_pledge",
     "allocate_case_no", "approve_extension", "attach_material", "claim_case", "close", "create_case", "decide",
-    "deliver", "end_special_procedure", "intake_at_window", "issue_licence", "missing_pledgeable", "not_accept",
+    "deliver", "end_special_procedure", "give_review_opinion", "intake_at_window", "issue_licence", "missing_pledgeable", "not_accept",
     "pledge_offered", "reassign_case", "request_correction", "request_extension", "resubmit",
     "resubmit_supplement", "start_review", "start_special_procedure", "submit", "sweep_intake_deadlines",
     "terminate", "withdraw",

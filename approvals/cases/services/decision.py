@@ -9,14 +9,16 @@ from django.utils.translation import gettext as _
 from approvals.parallel import services as parallel
 
 from .. import clock
+from ..exceptions import coded
 from ..kernel import CaseRef, fire, lock_case, log, raise_errors, require, required_text
-from ..models import Case
+from ..models import Case, CaseOpinion
 from ..permissions import ensure_can
-from ..rules import apply_decision
+from ..rules import apply_decision, review_missing
 
 
 def decide(
-    case_id: CaseRef, *, officer, approve: bool, reasons: str = "", remedies: str = "", conditions: str = ""
+    case_id: CaseRef, *, officer, approve: bool, reasons: str = "", remedies: str = "", conditions: str = "",
+    opinion: str = "",
 ) -> Case:
     """准予 / 不予行政许可决定 (Art. 38). A refusal needs reasons and remedies.
 
@@ -30,7 +32,14 @@ def decide(
             return parallel.decide_joint_case(
                 case, officer, approve=approve, reasons=reasons, remedies=remedies, conditions=conditions
             )
+        if (missing_review := review_missing(case, officer)) is not None:
+            raise ValidationError(coded({"opinion": missing_review}, "review_missing"))
         apply_decision(case, officer, approve=approve, reasons=reasons, remedies=remedies, conditions=conditions)
+        # The signer's 审批意见 closes the opinion chain (their own words, or what the decision states).
+        CaseOpinion.objects.create(
+            case=case, stage=CaseOpinion.Stage.APPROVAL, officer=officer, proposal=case.decision, at=case.decided_at,
+            opinion=(opinion or "").strip() or (case.conditions if approve else case.reasons) or str(_("Approved.")),
+        )
     return case
 
 

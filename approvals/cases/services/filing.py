@@ -20,9 +20,16 @@ from .. import clock, files, inserts
 from ..exceptions import coded
 from ..forms_validation import clean_fields
 from ..kernel import CaseRef, announce_on_commit, fire, lock_case, log, log_entry, raise_errors, require
-from ..models import Case, CaseMaterial, CaseNumberSequence, State
+from ..models import PLEDGE_TEXT, Case, CaseMaterial, CaseNumberSequence, PledgeDeclaration, State
 from ..permissions import ensure_can
-from ..rules import current_codes, missing, open_correction_notice, pledge_of, uploadable_materials
+from ..rules import (
+    current_codes,
+    missing,
+    missing_pledgeable,
+    open_correction_notice,
+    pledge_of,
+    uploadable_materials,
+)
 
 VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 
@@ -65,9 +72,11 @@ def create_case(
     business_id: int | None = None,
     channel: str = Case.Channel.ONLINE,
     submit: bool = False,
+    pledge_declared: bool = False,
     on: date | None = None,
 ) -> Case:
-    """A draft case pinned to the item version in force ``on`` (default today); ``submit`` files it."""
+    """A draft case pinned to the item version in force ``on`` (default today); ``submit`` files it
+    (with ``pledge_declared`` when the item has pledgeable materials: a new case has none of them)."""
     if not hasattr(user, "citizen_profile"):
         raise PermissionDenied(_("Only a registered applicant may file a case."))
     on = on or clock.today()
@@ -101,9 +110,13 @@ def create_case(
     except ValidationError as exc:
         errors.update(exc.message_dict)
         cleaned = {}
+    pledgeable: list[MaterialRequirement] = []
     if submit and not errors:
-        # A new case has no materials yet: it can be filed at once only if none is required.
+        # A new case has no materials yet: it can be filed at once only if none is required, and
+        # every pledgeable one is missing (what ``rules.missing_pledgeable`` says of it).
         errors.update(missing(specs.form_fields, specs.materials, cleaned, present=set()))
+        pledgeable = [req for req in specs.materials if req.necessity == MaterialRequirement.Necessity.PLEDGEABLE]
+        errors.update(pledge_problem(pledgeable, pledge_declared))
     raise_errors(errors)
     # Everything is validated before the first write, so no savepoint of its own is needed:
     # an error from here on aborts the caller's transaction as a whole.
@@ -132,6 +145,8 @@ def create_case(
             if first is not None:
                 first.case = case  # the case has its primary key now
                 inserts.insert(first)
+        if pledgeable:
+            declare_pledge(case, pledgeable, user=user)
         if first is not None:
             announce_on_commit([(case.pk, first.pk)])
     return case
@@ -200,23 +215,52 @@ def attach_material(case_id: CaseRef, *, user, requirement_code: str, upload, on
     return material
 
 
-def submit(case_id: CaseRef, *, user, on_behalf_by=None) -> Case:
+def submit(case_id: CaseRef, *, user, on_behalf_by=None, pledge_declared: bool = False) -> Case:
     """Draft → submitted; the intake clock starts on the receipt date (Asia/Shanghai).
-    ``on_behalf_by``: the front-desk officer filing it at the window (the log names them)."""
+    ``on_behalf_by``: the front-desk officer filing it at the window (the log names them).
+
+    Pledgeable (容缺) materials may be missing, on every channel, only against the applicant's
+    pledge declaration (``pledge_declared``: accepted online, signed on paper at the window); it is
+    stored with the case in the same transaction."""
     with transaction.atomic():
         case = lock_case(case_id)
         ensure_can(user, "submit", case)
         require(case, "submit")
         specs = catalog.application_specs(case.item_version)
-        raise_errors(missing(specs.form_fields, specs.materials, case.fields, current_codes(case)))
+        errors = missing(specs.form_fields, specs.materials, case.fields, current_codes(case))
+        pledgeable = missing_pledgeable(case)
+        errors.update(pledge_problem(pledgeable, pledge_declared))
+        raise_errors(errors)
         before = fire(case, "submit")
         _start_intake_clock(case)
         case.save()
+        if pledgeable:
+            declare_pledge(case, pledgeable, user=user, recorded_by=on_behalf_by)
         details = {"intake_due": case.intake_due.isoformat()}
         if on_behalf_by is not None:
             details["on_behalf_of"] = case.applicant_id
         log(case, before, "submit", on_behalf_by or user, details=details)
     return case
+
+
+def pledge_problem(pledgeable: list[MaterialRequirement], declared: bool) -> dict[str, list[str]]:
+    """The submission's one pledge rule: without the pledgeable materials ``pledgeable`` (missing
+    now), the application is filed only with the applicant's pledge declaration."""
+    if not pledgeable or declared:
+        return {}
+    names = "、".join(f"{req.code} {req.name}" for req in pledgeable)
+    return {"pledge_declared": [
+        _("%(materials)s not supplied: to submit without them the applicant must accept the pledge "
+          "declaration (承诺书).") % {"materials": names}
+    ]}
+
+
+def declare_pledge(case: Case, pledgeable: list[MaterialRequirement], *, user, recorded_by=None) -> PledgeDeclaration:
+    """Store the declaration for the pledgeable materials missing at submission, verbatim."""
+    return PledgeDeclaration.objects.create(
+        case=case, user=user, recorded_by=recorded_by, material_codes=[req.code for req in pledgeable],
+        text=PLEDGE_TEXT, declared_at=clock.now(),
+    )
 
 
 def resubmit(case_id: CaseRef, *, user) -> Case:

@@ -22,11 +22,14 @@ from ..rules import acceptance_date, check_remedies, current_codes, missing_pled
 from .filing import attach_material, create_case, submit
 
 
-def intake_at_window(*, officer, applicant, item_code: str, fields: dict, uploads: dict) -> Case:
+def intake_at_window(
+    *, officer, applicant, item_code: str, fields: dict, uploads: dict, pledge_declared: bool = False
+) -> Case:
     """Intake at the window for an applicant who came in person: the front-desk officer files the
     case on the applicant's behalf (channel ``window``) with the scanned materials (``uploads``:
     material code → file) and submits it, all or nothing. The case belongs to the applicant; the
-    log and the materials name the officer who did it."""
+    log and the materials name the officer who did it. Pledgeable materials left out need the
+    pledge declaration the applicant signed on paper (``pledge_declared``), as on every channel."""
     if not any(m.job == OfficerMembership.Job.FRONT_DESK for m in officer.memberships.all()) and not officer.is_superuser:
         raise PermissionDenied(_("Only the front desk takes applications at the window."))
     with transaction.atomic():
@@ -38,7 +41,7 @@ def intake_at_window(*, officer, applicant, item_code: str, fields: dict, upload
             except ValidationError as exc:
                 errors[f"materials.{code}"] = exc.messages
         raise_errors(errors)
-        return submit(case.pk, user=applicant, on_behalf_by=officer)
+        return submit(case.pk, user=applicant, on_behalf_by=officer, pledge_declared=pledge_declared)
 
 
 def request_correction(case_id: CaseRef, *, officer, problems: list[dict]) -> Case:

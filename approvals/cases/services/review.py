@@ -11,10 +11,15 @@ from django.utils.translation import gettext as _
 
 from .. import clock
 from ..exceptions import coded
-from ..kernel import CaseRef, fire, lock_case, log, raise_errors, require, required_text
-from ..models import Case, Extension
+from ..kernel import CaseRef, conflict, fire, lock_case, log, raise_errors, require, required_text
+from ..models import Case, CaseOpinion, Extension, State
 from ..permissions import ensure_can
-from ..rules import begin_special_procedure, extension_refusal_code, finish_special_procedure
+from ..rules import (
+    begin_special_procedure,
+    extension_refusal_code,
+    finish_special_procedure,
+    review_opinion_refusal,
+)
 
 
 def start_review(case_id: CaseRef, *, officer) -> Case:
@@ -95,5 +100,23 @@ def approve_extension(case_id: CaseRef, *, head, note: str = "") -> Case:
         log(
             case, before, "approve_extension", head, reason=extension.reason,
             details={"days": extension.days, "old_due": old_due.isoformat(), "new_due": case.decision_due_statutory.isoformat()},
+        )
+    return case
+
+
+def give_review_opinion(case_id: CaseRef, *, officer, proposal: bool, opinion: str) -> Case:
+    """审查意见 on a single-department case in review: the outcome the reviewer proposes and why,
+    for the officer who signs (under two-level approval the decision waits for it)."""
+    with transaction.atomic():
+        case = lock_case(case_id)
+        ensure_can(officer, "give_review_opinion", case)
+        if case.item_version.is_joint or case.state != State.IN_REVIEW:
+            raise conflict(case, "give_review_opinion", review_opinion_refusal(case, officer))
+        errors: dict[str, list[str]] = {}
+        opinion = required_text(opinion, "opinion", errors, _("Write the review opinion."))
+        raise_errors(errors)
+        CaseOpinion.objects.create(
+            case=case, stage=CaseOpinion.Stage.REVIEW, officer=officer, opinion=opinion, at=clock.now(),
+            proposal=Case.Decision.APPROVED if proposal else Case.Decision.REFUSED,
         )
     return case
