@@ -133,7 +133,7 @@ def seed(n: int) -> dict:
         Case.objects.bulk_create(
             [
                 Case(
-                    case_no=f"429901-2026-{i:06d}", verification_code=services._new_verification_code(),
+                    case_no=f"429901-2026-{i:06d}", verification_code=services.new_verification_code(),
                     item_version=version, applicant=applicant, fields={"shop_name": f"店{i}"},
                     state=State.SUBMITTED, received_at=now, received_on=today, intake_due=intake_due,
                 )

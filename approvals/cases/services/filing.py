@@ -37,7 +37,8 @@ VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 VERIFICATION_LENGTH = 10
 
 
-def _new_verification_code() -> str:
+def new_verification_code() -> str:
+    """A case's public verification code (no look-alike characters)."""
     return "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(VERIFICATION_LENGTH))
 
 
@@ -123,7 +124,7 @@ def create_case(
     region_code = version.department.region_code
     with transaction.atomic(savepoint=False):
         case = Case(
-            verification_code=_new_verification_code(),
+            verification_code=new_verification_code(),
             item_version=version,
             applicant=user,
             business=agent.business if agent else None,
