@@ -23,6 +23,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -130,17 +131,34 @@ def _page(request, qs, sorts: dict, default: str):
     return page, sort, query.urlencode(), filters.urlencode()
 
 
+def with_holder(qs):
+    """Annotate the holder's (``assignee``'s) department and job in the list's own statement, so a
+    list names holders (王审核（市场监督管理局 · 审核人）) without another query."""
+    jobs = OfficerMembership.objects.filter(user_id=OuterRef("assignee_id")).order_by("department__name", "job")
+    return qs.annotate(
+        holder_department=Subquery(jobs.values("department__name")[:1]),
+        holder_job=Subquery(jobs.values("job")[:1]),
+    )
+
+
+def holder_label(obj) -> str:
+    """The holder of an annotated list row (``with_holder``) by name, department and job."""
+    user = obj.assignee
+    if user is None:
+        return ""
+    name = user.get_full_name() or user.get_username()
+    if not obj.holder_job:
+        return name
+    return f"{name}（{obj.holder_department} · {Job(obj.holder_job).label}）"
+
+
 def _rows(page, due_attr: str):
-    """The page's rows with their due, working days left and holder (name, department and job: one
-    query for the whole page)."""
-    objects = list(page.object_list)
-    holders = officer_labels(getattr(obj, "assignee_id", None) for obj in objects)
     rows = []
-    for obj in objects:
+    for obj in page.object_list:
         due = getattr(obj, due_attr)
         left = days_left(due)
         rows.append({"obj": obj, "due": due, "left": left, "urgency": urgency(left),
-                     "assignee": holders.get(getattr(obj, "assignee_id", None), "")})
+                     "assignee": holder_label(obj) if hasattr(obj, "holder_job") else ""})
     return rows
 
 
@@ -198,7 +216,7 @@ def inbox(request):
     """The department's cases awaiting work (single-department items and the lead's joint cases),
     earliest promised due first, coloured by the working days left."""
     versions = ItemVersion.objects.filter(department_id__in=department_ids(request.user)).values("pk")
-    qs = _list_qs(INBOX_STATES).filter(item_version_id__in=versions).select_related("assignee")
+    qs = with_holder(_list_qs(INBOX_STATES).filter(item_version_id__in=versions).select_related("assignee"))
     qs = _case_filters(request, qs, INBOX_STATES)
     assigned = request.GET.get("assigned", "")
     if assigned == "mine":
@@ -217,7 +235,9 @@ def inbox(request):
 def tasks(request):
     """The department's tasks of joint items (every department, lead and co-departments)."""
     state = request.GET.get("state", "")
-    qs = task_selectors.tasks_for(request.user, state=state or None, item=request.GET.get("item", "").strip() or None)
+    qs = with_holder(
+        task_selectors.tasks_for(request.user, state=state or None, item=request.GET.get("item", "").strip() or None)
+    )
     if not state:
         qs = qs.filter(state__in=OPEN_TASK_STATES)
     if q := request.GET.get("q", "").strip():
